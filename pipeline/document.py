@@ -1,0 +1,106 @@
+"""The page model every reader fills, and the table model the later stages share.
+
+Coordinates are in the page's own units (PDF points for text-layer PDFs, pixels
+for scans and images), origin top-left, y growing downwards.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+BBox = tuple[float, float, float, float]  # x0, top, x1, bottom
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    confidence: float = 1.0  # recogniser score for OCR words; 1.0 for a text layer
+    alternatives: tuple[tuple[str, float], ...] = ()  # other readings the recogniser produced
+
+    @property
+    def bbox(self) -> BBox:
+        return (self.x0, self.top, self.x1, self.bottom)
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A ruling line, horizontal (y0 == y1) or vertical (x0 == x1)."""
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    @property
+    def horizontal(self) -> bool:
+        return abs(self.y1 - self.y0) <= abs(self.x1 - self.x0)
+
+
+@dataclass
+class Page:
+    number: int  # 1-based
+    width: float
+    height: float
+    words: list[Word] = field(default_factory=list)
+    segments: list[Segment] = field(default_factory=list)
+    unit: Literal["pt", "px"] = "pt"
+    dpi: float | None = None  # set for pages read from pixels
+    geometry_loaded: bool = True  # False while only the text has been read (lazy readers)
+
+
+@dataclass
+class Document:
+    path: str
+    sha256: str
+    kind: str  # pdf-text, pdf-scan, pdf-mixed, image, docx, html
+    pages: list[Page]
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Cell:
+    """One cell of a reconstructed table grid (may span several grid rows/columns)."""
+
+    row: int
+    col: int
+    rowspan: int
+    colspan: int
+    bbox: BBox
+    page: int
+    words: list[Word] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "".join(w.text for w in self.words)
+
+    @property
+    def confidence(self) -> float:
+        return min((w.confidence for w in self.words), default=1.0)
+
+
+@dataclass
+class Table:
+    """A table grid, possibly continued over several pages (rows are concatenated)."""
+
+    cells: list[Cell]
+    n_rows: int
+    n_cols: int
+    pages: list[int]
+
+    def cell_at(self, row: int, col: int) -> Cell | None:
+        for cell in self.cells:
+            if cell.row <= row < cell.row + cell.rowspan and cell.col <= col < cell.col + cell.colspan:
+                return cell
+        return None
