@@ -1,0 +1,98 @@
+"""One report in, the output contract out: read → locate → map labels → parse values → check."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pipeline.checks import run_checks
+from pipeline.labels import MappedCell, SectionResult, map_s2, map_s3, map_s4
+from pipeline.locate import TABLE_SECTIONS, find_headings, locate_tables
+from pipeline.meta import find_agency_year
+from pipeline.read import read_document
+from pipeline.values import parse_value
+
+SCHEMA_VERSION = 1
+LOW_CONFIDENCE = 0.9  # OCR words scored below this make their cell uncertain
+SECTION_NAMES = {"s2": "二、主动公开政府信息情况", "s3": "三、收到和处理政府信息公开申请情况", "s4": "四、行政复议、行政诉讼情况"}
+
+
+def extract_path(path: Path) -> dict[str, Any]:
+    document = read_document(Path(path))
+    headings = find_headings(document.pages)
+    fragments = locate_tables(document.pages, headings)
+    mappers = {"s2": map_s2, "s3": map_s3, "s4": map_s4}
+    results: dict[str, SectionResult] = {s: mappers[s](fragments[s]) for s in TABLE_SECTIONS if fragments[s]}
+    warnings = list(document.warnings)
+    cells: dict[str, dict[str, Any]] = {}
+    unmapped: list[dict] = []
+    tables: dict[str, dict[str, Any]] = {}
+    for section in TABLE_SECTIONS:
+        result = results.get(section)
+        found = bool(result and any(m.cell is not None for m in result.cells))
+        tables[section] = {"found": found, "pages": sorted({f.page for f in fragments[section]})}
+        if not found:
+            warnings.append(f"{section}: table {SECTION_NAMES[section]} not found")
+        if result is None:
+            continue
+        warnings.extend(result.warnings)
+        unmapped.extend(result.unmapped)
+        for mapped in result.cells:
+            cells[mapped.key] = _cell_output(mapped)
+    agency, year = find_agency_year(document.pages)
+    if agency is None:
+        warnings.append("agency not found in the title")
+    if year is None:
+        warnings.append("report year not found")
+    checks = run_checks(cells)
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "source": {"path": str(path), "sha256": document.sha256, "kind": document.kind, "pages": len(document.pages)},
+        "report": {"agency": agency, "year": year, "format": _report_format(results, year)},
+        "tables": tables,
+        "cells": cells,
+        "unmapped_rows": unmapped,
+        "checks": checks,
+        "warnings": warnings,
+    }
+
+
+def _cell_output(mapped: MappedCell) -> dict[str, Any]:
+    cell = mapped.cell
+    if cell is None:
+        return {"value": None, "status": "missing", "printed_label": mapped.printed_label, "note": "; ".join(mapped.notes) or "not in the table"}
+    parsed = parse_value(cell.text)
+    notes = list(mapped.notes)
+    if parsed.problem:
+        notes.append(parsed.problem)
+    value = parsed.value
+    if value is not None:
+        if mapped.kind == "count" and (value < 0 or isinstance(value, float)):
+            notes.append(f"a count cannot be {value}")
+        if cell.confidence < LOW_CONFIDENCE:
+            notes.append(f"low recognition confidence {cell.confidence:.2f}")
+    output: dict[str, Any] = {
+        "value": value,
+        "status": "uncertain" if notes else "ok",
+        "printed_label": mapped.printed_label,
+        "text": cell.text,
+        "page": cell.page,
+        "bbox": [round(v, 2) for v in cell.bbox],
+        "confidence": round(cell.confidence, 4),
+    }
+    unit = parsed.unit or mapped.unit
+    if unit:
+        output["unit"] = unit
+    if notes:
+        output["note"] = "; ".join(notes)
+    return output
+
+
+def _report_format(results: dict[str, SectionResult], year: int | None) -> str | None:
+    s2 = results["s2"].format if "s2" in results else None
+    s3 = results["s3"].format if "s3" in results else None
+    # The 2019 form let 2020 reports split （六）其他处理 already: that alone is not the 2021 form.
+    if s3 == "2021" and s2 == "2019" and year is not None and year <= 2020:
+        s3 = "2019"
+    if s2 and s3:
+        return s2 if s2 == s3 else "mixed"
+    return s2 or s3

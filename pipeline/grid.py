@@ -1,0 +1,199 @@
+"""Table grids from ruling segments: fragments, rows and columns, merged cells, words in cells."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pipeline.document import BBox, Page, Segment, Word
+from pipeline.lines import reading_text
+
+LINE_TOLERANCE = 2.0  # pt or px: rules closer than this are one rule (double borders, rounding)
+COVERAGE = 0.5  # a boundary counts as ruled where a rule covers at least this share of it
+
+
+@dataclass
+class GridCell:
+    row: int
+    col: int
+    rowspan: int
+    colspan: int
+    bbox: BBox
+    page: int
+    words: list[Word] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return reading_text(self.words)
+
+    @property
+    def confidence(self) -> float:
+        return min((w.confidence for w in self.words), default=1.0)
+
+    @property
+    def x_center(self) -> float:
+        return (self.bbox[0] + self.bbox[2]) / 2
+
+
+@dataclass
+class Fragment:
+    """One ruled table on one page (a table split over pages is several fragments)."""
+
+    page: int
+    bbox: BBox
+    xs: list[float]
+    ys: list[float]
+    cells: list[GridCell]
+
+    def rows(self) -> list[list[GridCell]]:
+        """Cells covering each grid row, left to right; a cell spanning rows appears in each."""
+        rows: list[list[GridCell]] = [[] for _ in range(len(self.ys) - 1)]
+        for cell in self.cells:
+            for r in range(cell.row, cell.row + cell.rowspan):
+                rows[r].append(cell)
+        for row in rows:
+            row.sort(key=lambda c: c.col)
+        return rows
+
+
+def _cluster(values: list[float], tolerance: float) -> list[float]:
+    clusters: list[list[float]] = []
+    for value in sorted(values):
+        if clusters and value - clusters[-1][-1] <= tolerance:
+            clusters[-1].append(value)
+        else:
+            clusters.append([value])
+    return [sum(c) / len(c) for c in clusters]
+
+
+def _connected(segments: list[Segment], tolerance: float) -> list[list[Segment]]:
+    """Groups of segments that touch or cross: each group is one table."""
+    parent = list(range(len(segments)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    boxes = [
+        (min(s.x0, s.x1) - tolerance, min(s.y0, s.y1) - tolerance, max(s.x0, s.x1) + tolerance, max(s.y0, s.y1) + tolerance)
+        for s in segments
+    ]
+    order = sorted(range(len(segments)), key=lambda i: boxes[i][0])
+    for a_pos, a in enumerate(order):
+        ax0, ay0, ax1, ay1 = boxes[a]
+        for b in order[a_pos + 1 :]:
+            bx0, by0, bx1, by1 = boxes[b]
+            if bx0 > ax1:
+                break
+            if by0 <= ay1 and ay0 <= by1:
+                parent[find(a)] = find(b)
+    groups: dict[int, list[Segment]] = {}
+    for i, seg in enumerate(segments):
+        groups.setdefault(find(i), []).append(seg)
+    return list(groups.values())
+
+
+def find_fragments(page: Page, tolerance: float = LINE_TOLERANCE) -> list[Fragment]:
+    """Every ruled table on the page, top to bottom, with its words assigned to cells."""
+    fragments = []
+    for group in _connected(page.segments, tolerance):
+        fragment = _build(group, page.number, tolerance)
+        if fragment is not None:
+            fragments.append(fragment)
+    fragments.sort(key=lambda f: f.bbox[1])
+    assign_words(fragments, page.words)
+    return fragments
+
+
+def _build(segments: list[Segment], page: int, tolerance: float) -> Fragment | None:
+    horizontals = [s for s in segments if s.horizontal]
+    verticals = [s for s in segments if not s.horizontal]
+    if len(horizontals) < 2:
+        return None
+    x0 = min(min(s.x0, s.x1) for s in segments)
+    x1 = max(max(s.x0, s.x1) for s in segments)
+    top = min(min(s.y0, s.y1) for s in segments)
+    bottom = max(max(s.y0, s.y1) for s in segments)
+    if x1 - x0 < 20 or bottom - top < 10:
+        return None
+    ys = _cluster([(s.y0 + s.y1) / 2 for s in horizontals] + [top, bottom], tolerance)
+    xs = _cluster([(s.x0 + s.x1) / 2 for s in verticals] + [x0, x1], tolerance)
+    if len(ys) < 2 or len(xs) < 2:
+        return None
+    h_cover = _coverage(horizontals, ys, tolerance, horizontal=True)
+    v_cover = _coverage(verticals, xs, tolerance, horizontal=False)
+    # The outline closes the grid even where the page cut the table off or a rule is missing.
+    h_cover[0].append((x0, x1))
+    h_cover[len(ys) - 1].append((x0, x1))
+    v_cover[0].append((top, bottom))
+    v_cover[len(xs) - 1].append((top, bottom))
+    n_rows, n_cols = len(ys) - 1, len(xs) - 1
+    parent = list(range(n_rows * n_cols))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for r in range(n_rows):
+        for c in range(n_cols):
+            here = r * n_cols + c
+            if c + 1 < n_cols and not _ruled(v_cover[c + 1], ys[r], ys[r + 1]):
+                parent[find(here)] = find(here + 1)
+            if r + 1 < n_rows and not _ruled(h_cover[r + 1], xs[c], xs[c + 1]):
+                parent[find(here)] = find(here + n_cols)
+    slots: dict[int, list[tuple[int, int]]] = {}
+    for r in range(n_rows):
+        for c in range(n_cols):
+            slots.setdefault(find(r * n_cols + c), []).append((r, c))
+    cells = []
+    for members in slots.values():
+        r0 = min(r for r, _ in members)
+        r1 = max(r for r, _ in members)
+        c0 = min(c for _, c in members)
+        c1 = max(c for _, c in members)
+        cells.append(GridCell(r0, c0, r1 - r0 + 1, c1 - c0 + 1, (xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1]), page))
+    cells.sort(key=lambda c: (c.row, c.col))
+    return Fragment(page=page, bbox=(x0, top, x1, bottom), xs=xs, ys=ys, cells=cells)
+
+
+def _coverage(segments: list[Segment], positions: list[float], tolerance: float, horizontal: bool) -> list[list[tuple[float, float]]]:
+    cover: list[list[tuple[float, float]]] = [[] for _ in positions]
+    for seg in segments:
+        at = (seg.y0 + seg.y1) / 2 if horizontal else (seg.x0 + seg.x1) / 2
+        lo, hi = (min(seg.x0, seg.x1), max(seg.x0, seg.x1)) if horizontal else (min(seg.y0, seg.y1), max(seg.y0, seg.y1))
+        for i, pos in enumerate(positions):
+            if abs(pos - at) <= tolerance:
+                cover[i].append((lo, hi))
+                break
+    return cover
+
+
+def _ruled(intervals: list[tuple[float, float]], lo: float, hi: float) -> bool:
+    span = hi - lo
+    if span <= 0:
+        return True
+    covered = 0.0
+    cursor = lo
+    for a, b in sorted(intervals):
+        a, b = max(a, cursor), min(b, hi)
+        if b > a:
+            covered += b - a
+            cursor = b
+    return covered >= COVERAGE * span
+
+
+def assign_words(fragments: list[Fragment], words: list[Word]) -> None:
+    """Put each word into the cell that holds its centre."""
+    for word in words:
+        for fragment in fragments:
+            fx0, ftop, fx1, fbottom = fragment.bbox
+            if not (fx0 <= word.cx <= fx1 and ftop <= word.cy <= fbottom):
+                continue
+            for cell in fragment.cells:
+                x0, top, x1, bottom = cell.bbox
+                if x0 <= word.cx <= x1 and top <= word.cy <= bottom:
+                    cell.words.append(word)
+                    break
+            break

@@ -1,0 +1,316 @@
+"""Map each section's rows and columns onto the canonical taxonomy.
+
+Rows of table 三 are aligned as a sequence against the form (dynamic programming), so that
+order carries a typo'd, unnumbered or reworded label to its place, an inserted local row
+stays unmapped, and the 2019 single （六）其他处理 row and the 2021 sub-rows are both handled.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pipeline.grid import Fragment, GridCell
+from pipeline.structure import BodyRow, Column, best_label, namer_for, rows_with_header, similarity
+from pipeline.taxonomy import Label, load
+from pipeline.text import normalize
+
+WEAK_LABEL = 0.6  # a row label matched below this similarity is mapped, but flagged uncertain
+MIN_LABEL = 0.35  # below this a label is no evidence for a form row at all
+GAP_PENALTY = 0.1
+_ITEM = re.compile(r"第二十条第?[(（]?([一二三四五六七八九十]+)[)）]?项")
+
+
+@dataclass
+class MappedCell:
+    key: str
+    cell: GridCell | None  # None: the form has the cell but the table does not
+    printed_label: str
+    kind: str = "count"
+    unit: str | None = None  # unit stated by the column header
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SectionResult:
+    cells: list[MappedCell] = field(default_factory=list)
+    unmapped: list[dict] = field(default_factory=list)
+    format: str | None = None  # "2019", "2021" or None when the section does not tell
+    warnings: list[str] = field(default_factory=list)
+
+
+def _unmapped(section: str, row: BodyRow) -> dict:
+    return {
+        "section": section,
+        "printed_label": row.own_label,
+        "parents": row.parent_labels,
+        "page": row.page,
+        "values": {col: cell.text for col, cell in row.values.items()},
+    }
+
+
+def _header_unit(column: Column) -> str | None:
+    header = normalize("".join(column.header))
+    for unit in ("万元", "元"):
+        if unit in header:
+            return unit
+    return None
+
+
+# ---------------------------------------------------------------- table 三
+
+
+def _s3_is_header(cells: list[GridCell]) -> bool:
+    tax = load()
+    hits = sum(1 for cell in {id(c): c for c in cells}.values() if best_label(cell.text, list(tax.s3_columns))[1] >= 0.8)
+    return hits >= 3
+
+
+def map_s3(fragments: list[Fragment]) -> SectionResult:
+    tax = load()
+    result = SectionResult()
+    rows, columns = rows_with_header(fragments, namer_for(list(tax.s3_columns)), _s3_is_header)
+    if not columns:
+        result.warnings.append("s3: table header (自然人 / 法人或其他组织 / 总计) not found")
+        return result
+    rows = [r for r in rows if r.own_label or r.has_values]
+    best = None
+    for fmt in ("2021", "2019"):
+        form = [r for r in tax.s3_rows if fmt in r.formats]
+        score, pairs = _align(rows, form)
+        if best is None or score > best[0] + 1e-9:
+            best = (score, pairs, fmt)
+    _, pairs, fmt = best
+    result.format = fmt
+    by_form = {form_row.id: (row, sim) for row, form_row, sim in pairs if form_row is not None and row is not None}
+    column_ids = {c.id for c in columns}
+    for form_row in tax.s3_rows:
+        if fmt not in form_row.formats:
+            continue
+        row, sim = by_form.get(form_row.id, (None, 0.0))
+        for column in tax.s3_columns:
+            key = f"s3.{form_row.id}.{column.id}"
+            mapped = MappedCell(key, None, row.own_label if row else "")
+            if row is not None and column.id in column_ids:
+                mapped.cell = row.values.get(column.id)
+                if mapped.cell is None:
+                    mapped.notes.append("no cell under this column in the row")
+                if sim < WEAK_LABEL:
+                    mapped.notes.append(f"row label {row.own_label!r} matched {form_row.label!r} weakly ({sim:.2f})")
+            result.cells.append(mapped)
+    for row, form_row, _ in pairs:
+        if form_row is None and row is not None and not _is_group_header(row):
+            result.unmapped.append(_unmapped("s3", row))
+    return result
+
+
+def _is_group_header(row: BodyRow) -> bool:
+    """A row that only names a group (（三）不予公开 on its own line, no values)."""
+    if row.has_values:
+        return False
+    groups = list(load().s3_groups.values())
+    return best_label(row.own_label, groups)[1] >= 0.8
+
+
+def _row_similarity(row: BodyRow, form_row: Label) -> float:
+    sim = similarity(row.own_label, form_row.keys)
+    if form_row.group and form_row.group != "result" and row.parent_labels:
+        group = load().s3_groups[form_row.group]
+        parents = max(similarity(p, group.keys) for p in row.parent_labels)
+        other_groups = [g for gid, g in load().s3_groups.items() if gid not in (form_row.group, "result")]
+        elsewhere = max(max(similarity(p, g.keys) for g in other_groups) for p in row.parent_labels)
+        if parents >= 0.8:
+            sim = min(1.0, sim + 0.1)
+        elif elsewhere >= 0.8:
+            sim -= 0.3
+    return sim
+
+
+def _align(rows: list[BodyRow], form: list[Label]) -> tuple[float, list[tuple[BodyRow | None, Label | None, float]]]:
+    """Best order-preserving alignment of printed rows to form rows (Needleman–Wunsch)."""
+    n, m = len(rows), len(form)
+    sims = [[_row_similarity(r, f) for f in form] for r in rows]
+    skip_row = [0.0 if _is_group_header(r) else -GAP_PENALTY for r in rows]
+    score = [[0.0] * (m + 1) for _ in range(n + 1)]
+    move = [[""] * (m + 1) for _ in range(n + 1)]
+    for i in range(1, n + 1):
+        score[i][0], move[i][0] = score[i - 1][0] + skip_row[i - 1], "row"
+    for j in range(1, m + 1):
+        score[0][j], move[0][j] = score[0][j - 1] - GAP_PENALTY, "form"
+    for i in range(1, n + 1):
+        for j in range(1, m + 1):
+            options = [
+                (score[i - 1][j] + skip_row[i - 1], "row"),
+                (score[i][j - 1] - GAP_PENALTY, "form"),
+            ]
+            sim = sims[i - 1][j - 1]
+            if sim >= MIN_LABEL or (not rows[i - 1].own_label and rows[i - 1].has_values):
+                options.append((score[i - 1][j - 1] + max(sim, 0.4) - 0.5, "match"))
+            score[i][j], move[i][j] = max(options)
+    pairs: list[tuple[BodyRow | None, Label | None, float]] = []
+    i, j = n, m
+    while i > 0 or j > 0:
+        step = move[i][j]
+        if step == "match":
+            pairs.append((rows[i - 1], form[j - 1], sims[i - 1][j - 1]))
+            i, j = i - 1, j - 1
+        elif step == "row":
+            pairs.append((rows[i - 1], None, 0.0))
+            i -= 1
+        else:
+            pairs.append((None, form[j - 1], 0.0))
+            j -= 1
+    pairs.reverse()
+    return score[n][m], pairs
+
+
+# ---------------------------------------------------------------- table 二
+
+
+def map_s2(fragments: list[Fragment]) -> SectionResult:
+    """Blocks per Article 20 item: an item line, a header (信息内容 + columns), data rows."""
+    tax = load()
+    result = SectionResult()
+    column_labels = list(tax.s2_columns.values())
+    row_labels = list(tax.s2_rows.values())
+    formats_seen: set[str] = set()
+    seen_rows: set[str] = set()
+
+    def is_header(cells: list[GridCell]) -> bool:
+        texts = [c.text for c in cells]
+        if any("信息内容" in normalize(t) for t in texts):
+            return True
+        hits = sum(1 for t in texts if best_label(t, column_labels)[1] >= 0.8)
+        return hits >= 1 and all(best_label(t, row_labels)[1] < 0.8 for t in texts)
+
+    item: str | None = None
+    body: list[tuple[str | None, BodyRow]] = []
+    columns: list[Column] = []
+    for fragment in fragments:
+        # Item lines (第二十条第（X）项) are rows of their own; split the fragment at them.
+        for chunk_item, chunk in _split_items(fragment):
+            item = chunk_item or item
+            rows, columns = rows_with_header([chunk], namer_for(column_labels), is_header, columns)
+            body.extend((item, row) for row in rows)
+    for item_name, row in body:
+        if not row.own_label and not row.has_values:
+            continue
+        candidates = _item_rows(item_name) or row_labels
+        label, sim = best_label(row.own_label, candidates)
+        if label is None or sim < WEAK_LABEL or label.id in seen_rows:
+            if _ITEM.search(normalize(row.own_label)):
+                continue
+            result.unmapped.append(_unmapped("s2", row))
+            continue
+        seen_rows.add(label.id)
+        for column_id, cell in row.values.items():
+            column = tax.s2_columns[column_id]
+            formats_seen.update(_column_formats(column_id))
+            unit = (_header_unit(row.columns[column_id]) or column.unit) if column.kind == "amount" else None
+            mapped = MappedCell(f"s2.{label.id}.{column_id}", cell, row.own_label, kind=column.kind, unit=unit)
+            result.cells.append(mapped)
+    if "procurement" in seen_rows or "other_mgmt_services" in seen_rows:
+        formats_seen.add("2019")
+    only = formats_seen - {"both"}
+    result.format = only.pop() if len(only) == 1 else None
+    return result
+
+
+def _split_items(fragment: Fragment) -> list[tuple[str | None, Fragment]]:
+    rows = fragment.rows()
+    chunks: list[tuple[str | None, list[int]]] = [(None, [])]
+    for index, cells in enumerate(rows):
+        text = normalize("".join(c.text for c in {id(c): c for c in cells}.values()))
+        match = _ITEM.search(text)
+        if match and len(text) <= 14:
+            chunks.append((match.group(1), []))
+        else:
+            chunks[-1][1].append(index)
+    parts = []
+    for item, indexes in chunks:
+        if not indexes:
+            if item is not None:
+                parts.append((item, Fragment(fragment.page, fragment.bbox, fragment.xs, [], [])))
+            continue
+        keep = set(indexes)
+        cells = [c for c in fragment.cells if c.row in keep or any(r in keep for r in range(c.row, c.row + c.rowspan))]
+        parts.append((item, _SubFragment(fragment, keep, cells)))
+    return parts
+
+
+class _SubFragment(Fragment):
+    """The rows of a fragment that belong to one item block (same grid, fewer rows)."""
+
+    def __init__(self, whole: Fragment, keep: set[int], cells: list[GridCell]):
+        super().__init__(whole.page, whole.bbox, whole.xs, whole.ys, cells)
+        self._keep = keep
+
+    def rows(self) -> list[list[GridCell]]:
+        rows = super().rows()
+        return [row if index in self._keep else [] for index, row in enumerate(rows)]
+
+
+def _item_rows(item: str | None) -> list[Label]:
+    tax = load()
+    for s2_item in tax.s2_items:
+        if s2_item.item == item:
+            ids = {r for rows in s2_item.rows.values() for r in rows}
+            return [tax.s2_rows[r] for r in ids]
+    return []
+
+
+def _column_formats(column_id: str) -> set[str]:
+    tax = load()
+    formats = {f for item in tax.s2_items for f, cols in item.columns.items() if column_id in cols}
+    return {"both"} if formats == {"2019", "2021"} else formats
+
+
+# ---------------------------------------------------------------- table 四
+
+
+def map_s4(fragments: list[Fragment]) -> SectionResult:
+    tax = load()
+    result = SectionResult()
+    column_labels = list(tax.s4_columns)
+
+    def is_header(cells: list[GridCell]) -> bool:
+        hits = sum(1 for cell in {id(c): c for c in cells}.values() if best_label(cell.text, column_labels)[1] >= 0.8)
+        return hits >= 3
+
+    def name_column(leaf: str, path: tuple[str, ...]) -> tuple[str, float] | None:
+        label, score = best_label(leaf, column_labels)
+        if label is None:
+            return None
+        group = _s4_group(list(path[:-1]))
+        # Without a group in the header (one row per group), the row label gives it.
+        return (f"{group}.{label.id}" if group else label.id), score
+
+    rows, _ = rows_with_header(fragments, name_column, is_header)
+    found: dict[str, MappedCell] = {}
+    for row in rows:
+        for column_id, cell in row.values.items():
+            group, _, column = column_id.rpartition(".")
+            group = group or _s4_group(row.parent_labels + [row.own_label])
+            if group is None:
+                continue
+            key = f"s4.{group}.{column}"
+            if key not in found:
+                label = " / ".join(t for t in (*row.columns[column_id].header, row.own_label) if t)
+                found[key] = MappedCell(key, cell, label)
+    for group in tax.s4_groups:
+        for column in tax.s4_columns:
+            key = f"s4.{group.id}.{column.id}"
+            result.cells.append(found.get(key) or MappedCell(key, None, ""))
+    if not found:
+        result.warnings.append("s4: no cell of the table could be placed under 行政复议 / 行政诉讼")
+    return result
+
+
+def _s4_group(texts: list[str]) -> str | None:
+    groups = list(load().s4_groups)
+    scores = {g.id: max((similarity(t, g.keys) for t in texts if t), default=0.0) for g in groups}
+    # The more specific group wins: 复议后起诉 and 未经复议直接起诉 both sit under 行政诉讼, and
+    # their own names contain 复议.
+    for group_id in ("suit_after_review", "suit_direct", "review"):
+        if scores[group_id] >= 0.8:
+            return group_id
+    return None

@@ -1,0 +1,90 @@
+"""Find sections 二, 三, 四 by their headings and the ruled tables that belong to each."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from pipeline.document import Page
+from pipeline.grid import Fragment, find_fragments
+from pipeline.lines import group_lines
+from pipeline.taxonomy import load
+from pipeline.text import normalize, strip_enumerator
+
+TABLE_SECTIONS = ("s2", "s3", "s4")
+HEADING_SCORE = 82
+MAX_HEADING_EXTRA = 12  # characters a heading line may carry beyond the heading (numbering, notes)
+# Words that only one table holds: they tell a fragment's section when its heading is missing
+# or the fragment continues a table from the previous page.
+CONTENT_MARKERS = {
+    "s2": ("第二十条", "信息内容", "规章", "行政许可", "行政处罚", "行政强制", "行政事业性收费"),
+    "s3": ("自然人", "商业企业", "科研机构", "予以公开", "不予公开", "无法提供", "不予处理", "本年新收", "结转"),
+    "s4": ("结果维持", "结果纠正", "尚未审结", "未经复议", "复议后起诉"),
+}
+
+
+@dataclass(frozen=True)
+class Heading:
+    section: str
+    page: int
+    top: float
+    text: str
+
+
+def find_headings(pages: list[Page]) -> dict[str, Heading]:
+    """The first heading line of each section, in document order (s2 before s3 before s4 before s5)."""
+    tax = load()
+    found: dict[str, Heading] = {}
+    order = list(tax.section_headings)
+    for page in pages:
+        for line in group_lines(page.words):
+            text = normalize("".join(w.text for w in line))
+            section = _heading_section(text, tax.section_headings)
+            if section is None or section in found:
+                continue
+            # Headings come in order; a match before an earlier section's heading is prose.
+            if any(order.index(s) > order.index(section) for s in found):
+                continue
+            found[section] = Heading(section, page.number, min(w.top for w in line), text)
+    return found
+
+
+def _heading_section(text: str, headings: dict[str, tuple[str, ...]]) -> str | None:
+    body = strip_enumerator(text)
+    best, best_score = None, 0.0
+    for section, variants in headings.items():
+        for variant in variants:
+            key = normalize(variant)
+            if len(body) > len(key) + MAX_HEADING_EXTRA:
+                continue
+            score = fuzz.ratio(body, key) if len(body) <= len(key) + 2 else fuzz.partial_ratio(key, body)
+            if body.startswith(key):
+                score = 100.0
+            if score > best_score:
+                best, best_score = section, score
+    return best if best_score >= HEADING_SCORE else None
+
+
+def _content_section(fragment: Fragment) -> str | None:
+    text = normalize("".join(c.text for c in fragment.cells))
+    scores = {s: sum(marker in text for marker in markers) for s, markers in CONTENT_MARKERS.items()}
+    section, score = max(scores.items(), key=lambda kv: kv[1])
+    return section if score >= 2 else None
+
+
+def locate_tables(pages: list[Page], headings: dict[str, Heading]) -> dict[str, list[Fragment]]:
+    """Fragments of each table section in reading order; continuation fragments follow their table."""
+    ordered_headings = sorted(headings.values(), key=lambda h: (h.page, h.top))
+    tables: dict[str, list[Fragment]] = {s: [] for s in TABLE_SECTIONS}
+    previous: str | None = None
+    for page in pages:
+        for fragment in find_fragments(page):
+            by_heading = None
+            for heading in ordered_headings:
+                if (heading.page, heading.top) <= (fragment.page, fragment.bbox[1]):
+                    by_heading = heading.section
+            section = _content_section(fragment) or by_heading or previous
+            if section in tables:
+                tables[section].append(fragment)
+                previous = section
+    return tables

@@ -1,0 +1,56 @@
+"""The agency and the report year, from the title and the first lines."""
+from __future__ import annotations
+
+import re
+
+from pipeline.document import Page
+from pipeline.lines import group_lines
+from pipeline.text import normalize
+
+_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
+_YEAR = re.compile(r"((?:19|20)\d{2}|[二][〇零○O][一二三四五六七八九〇零○O]{2})\s*年度?")
+_TITLE_TAIL = re.compile(r"(?:政府)?信息公开(?:工作)?(?:年度)?报告")
+_PREFIX = re.compile(r"^(?:关于)?")
+
+
+def _year_value(text: str) -> int | None:
+    digits = text.replace("○", "〇").replace("O", "〇").translate(_DIGITS)
+    return int(digits) if digits.isdigit() and 1990 <= int(digits) <= 2100 else None
+
+
+def title_lines(pages: list[Page], max_lines: int = 6) -> list[str]:
+    """The first lines of the first page: where the title is (sometimes split over two lines)."""
+    if not pages:
+        return []
+    lines = group_lines(pages[0].words)[:max_lines]
+    return [normalize("".join(w.text for w in line)) for line in lines]
+
+
+def find_agency_year(pages: list[Page]) -> tuple[str | None, int | None]:
+    lines = title_lines(pages)
+    # A title split over lines: join the leading lines up to the one that ends the title.
+    for count in range(1, len(lines) + 1):
+        title = "".join(lines[:count])
+        match = _TITLE_TAIL.search(title)
+        if not match:
+            continue
+        head = title[: match.start()]
+        year_match = None
+        for year_match in _YEAR.finditer(head):
+            pass
+        if year_match is None:
+            return (head or None), _year_anywhere(lines)
+        # The year stands after the agency ("XX局2023年…") or, more rarely, before it.
+        agency = head[: year_match.start()] or head[year_match.end() :]
+        agency = _PREFIX.sub("", agency).strip(" ：:") or None
+        return agency, _year_value(year_match.group(1))
+    return None, _year_anywhere(lines)
+
+
+def _year_anywhere(lines: list[str]) -> int | None:
+    for line in lines:
+        for match in _YEAR.finditer(line):
+            year = _year_value(match.group(1))
+            if year:
+                return year
+    return None

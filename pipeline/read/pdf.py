@@ -1,0 +1,107 @@
+"""Text-layer PDF reader: words with boxes and ruling segments per page, via pdfplumber."""
+from __future__ import annotations
+
+import bisect
+import hashlib
+import re
+from pathlib import Path
+
+import pdfplumber
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdfparser import PDFSyntaxError
+from pdfminer.psparser import PSException
+
+from pipeline.document import Document, Page, Segment, Word
+from pipeline.errors import InputError
+
+MIN_SEGMENT = 2.0  # pt; shorter edges are the ends of thin filled rectangles, not rules
+_CID = re.compile(r"\(cid:\d+\)")
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def read_pdf(path: Path) -> Document:
+    try:
+        pdf = pdfplumber.open(path)
+    except (PDFPasswordIncorrect, PDFEncryptionError):
+        raise InputError(f"{path}: encrypted PDF (a password is needed to read it)") from None
+    except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError) as exc:
+        raise InputError(f"{path}: corrupt or truncated PDF ({type(exc).__name__})") from None
+    with pdf:
+        try:
+            pages = [_read_page(page) for page in pdf.pages]
+        except (PDFPasswordIncorrect, PDFEncryptionError):
+            raise InputError(f"{path}: encrypted PDF (a password is needed to read it)") from None
+        except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise InputError(f"{path}: corrupt or truncated PDF ({type(exc).__name__})") from None
+    if not pages:
+        raise InputError(f"{path}: PDF has no pages")
+    return Document(path=str(path), sha256=file_sha256(path), kind="pdf-text", pages=pages)
+
+
+def _read_page(page: "pdfplumber.page.Page") -> Page:
+    segments = [
+        Segment(float(e["x0"]), float(e["top"]), float(e["x1"]), float(e["bottom"]))
+        for e in page.edges
+        if max(float(e["x1"]) - float(e["x0"]), float(e["bottom"]) - float(e["top"])) >= MIN_SEGMENT
+    ]
+    words = _words(page.chars, segments)
+    return Page(number=page.page_number, width=float(page.width), height=float(page.height), words=words, segments=segments)
+
+
+def _words(chars: list[dict], segments: list[Segment]) -> list[Word]:
+    """Group characters into words, never across a vertical rule (adjacent cells can touch)."""
+    verticals = sorted((s.x0, s.y0, s.y1) for s in segments if not s.horizontal)
+    xs = [v[0] for v in verticals]
+    lines: list[list[dict]] = []
+    for char in sorted(chars, key=lambda c: (float(c["top"]), float(c["x0"]))):
+        if not char["text"].strip():
+            continue
+        # Measured from the line's first character, so that lines at close heights in
+        # neighbouring cells cannot chain into one.
+        if lines and abs(float(lines[-1][0]["top"]) - float(char["top"])) < 0.5 * float(char["size"] or 1):
+            lines[-1].append(char)
+        else:
+            lines.append([char])
+    words: list[Word] = []
+    for line in lines:
+        line.sort(key=lambda c: float(c["x0"]))
+        run = [line[0]]
+        for prev, char in zip(line, line[1:]):
+            gap = float(char["x0"]) - float(prev["x1"])
+            size = float(char["size"] or 10)
+            if gap > 0.6 * size or _rule_between(prev, char, xs, verticals):
+                words.append(_word(run))
+                run = []
+            run.append(char)
+        words.append(_word(run))
+    return words
+
+
+def _rule_between(left: dict, right: dict, xs: list[float], verticals: list[tuple[float, float, float]]) -> bool:
+    lo, hi = float(left["x0"]) + 0.5 * (float(left["x1"]) - float(left["x0"])), float(right["x0"]) + 0.5 * (
+        float(right["x1"]) - float(right["x0"])
+    )
+    mid = (float(left["top"]) + float(left["bottom"])) / 2
+    for i in range(bisect.bisect_left(xs, lo), bisect.bisect_right(xs, hi)):
+        _, y0, y1 = verticals[i]
+        if y0 - 1 <= mid <= y1 + 1:
+            return True
+    return False
+
+
+def _word(chars: list[dict]) -> Word:
+    text = _CID.sub("\ufffd", "".join(c["text"] for c in chars))
+    return Word(
+        text=text,
+        x0=min(float(c["x0"]) for c in chars),
+        top=min(float(c["top"]) for c in chars),
+        x1=max(float(c["x1"]) for c in chars),
+        bottom=max(float(c["bottom"]) for c in chars),
+    )

@@ -1,0 +1,173 @@
+"""Header and body rows of a section's table fragments: which cells are labels, which are values."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from rapidfuzz import fuzz
+
+from pipeline.grid import Fragment, GridCell
+from pipeline.taxonomy import Label
+from pipeline.text import label_key
+from pipeline.values import parse_value
+
+COLUMN_SCORE = 70  # a header cell names a column from this similarity on
+
+
+@dataclass(frozen=True)
+class Column:
+    id: str
+    x0: float
+    x1: float
+    header: tuple[str, ...]  # printed header texts, top level first
+    score: float
+
+    def holds(self, cell: GridCell) -> bool:
+        return self.x0 - 1 <= cell.x_center <= self.x1 + 1
+
+
+@dataclass
+class BodyRow:
+    page: int
+    label_cells: list[GridCell]  # left of the values, outermost (widest span) first
+    values: dict[str, GridCell] = field(default_factory=dict)  # column id -> cell
+    columns: dict[str, Column] = field(default_factory=dict)  # column id -> its header
+
+    @property
+    def own_label(self) -> str:
+        """The row's own label: the innermost label cell (fewest rows spanned, rightmost)."""
+        own = self._own()
+        return own.text if own else ""
+
+    @property
+    def parent_labels(self) -> list[str]:
+        own = self._own()
+        return [c.text for c in self.label_cells if c is not own and c.text]
+
+    def _own(self) -> GridCell | None:
+        cells = [c for c in self.label_cells if c.text]
+        if not cells:
+            return None
+        return min(cells, key=lambda c: (c.rowspan, -c.col))
+
+    @property
+    def has_values(self) -> bool:
+        return any(c.text.strip() for c in self.values.values())
+
+
+def similarity(text: str, keys: tuple[str, ...]) -> float:
+    """0..1: how well a printed label matches the best of a form label's wordings."""
+    key = label_key(text)
+    if not key:
+        return 0.0
+    best = 0.0
+    for candidate in keys:
+        score = fuzz.ratio(key, candidate)
+        if min(len(key), len(candidate)) >= 5:
+            score = max(score, 0.9 * fuzz.partial_ratio(key, candidate))
+        best = max(best, score)
+    return best / 100
+
+
+def best_label(text: str, labels: list[Label]) -> tuple[Label | None, float]:
+    best, best_score = None, 0.0
+    for label in labels:
+        score = similarity(text, label.keys)
+        if score > best_score:
+            best, best_score = label, score
+    return best, best_score
+
+
+def is_numeric(cell: GridCell) -> bool:
+    text = cell.text.strip()
+    return bool(text) and parse_value(text).value is not None and any(ch.isdigit() for ch in text)
+
+
+def distinct(cells: list[GridCell]) -> list[GridCell]:
+    seen: dict[int, GridCell] = {}
+    for cell in cells:
+        seen.setdefault(id(cell), cell)
+    return list(seen.values())
+
+
+ColumnNamer = Callable[[str, tuple[str, ...]], tuple[str, float] | None]
+
+
+def namer_for(labels: list[Label]) -> ColumnNamer:
+    """Name a column by its lowest header cell alone."""
+
+    def name(leaf: str, path: tuple[str, ...]) -> tuple[str, float] | None:
+        label, score = best_label(leaf, labels)
+        return (label.id, score) if label is not None else None
+
+    return name
+
+
+def columns_from_header(header_rows: list[list[GridCell]], name_column: ColumnNamer) -> list[Column]:
+    """Leaf header cells (the lowest header cell over each grid column), named from their header path."""
+    if not header_rows:
+        return []
+    leaves = distinct(header_rows[-1])
+    all_header = sorted(distinct([c for row in header_rows for c in row]), key=lambda c: c.row)
+    matched: dict[str, Column] = {}
+    for leaf in leaves:
+        path = tuple(c.text for c in all_header if c.bbox[0] - 1 <= leaf.x_center <= c.bbox[2] + 1 and c.text)
+        named = name_column(leaf.text, path)
+        if named is None or named[1] * 100 < COLUMN_SCORE:
+            continue
+        column = Column(named[0], leaf.bbox[0], leaf.bbox[2], path, named[1])
+        if column.id not in matched or matched[column.id].score < column.score:
+            matched[column.id] = column
+    return sorted(matched.values(), key=lambda c: c.x0)
+
+
+def body_row(cells: list[GridCell], columns: list[Column], page: int, row_index: int) -> BodyRow | None:
+    """Split one grid row into label cells and value cells; None where the row holds nothing new."""
+    if not columns:
+        return None
+    value_left = min(c.x0 for c in columns)
+    labels = [c for c in cells if c.x_center < value_left - 1]
+    values: dict[str, GridCell] = {}
+    for column in columns:
+        for cell in cells:
+            if column.holds(cell):
+                # A value cell spanning several grid rows belongs to the first of them.
+                if cell.row == row_index:
+                    values[column.id] = cell
+                break
+    if not values and not any(c.row == row_index for c in labels):
+        return None
+    labels.sort(key=lambda c: (-c.rowspan, c.col))
+    return BodyRow(page=page, label_cells=labels, values=values, columns={c.id: c for c in columns})
+
+
+def rows_with_header(
+    fragments: list[Fragment],
+    name_column: ColumnNamer,
+    is_header_row: Callable[[list[GridCell]], bool],
+    columns: list[Column] | None = None,
+) -> tuple[list[BodyRow], list[Column]]:
+    """Body rows of all fragments in order.
+
+    A fragment's header is everything down to the last of its first run of header rows (so the
+    group titles above the column names belong to it); a fragment without one (a table continued
+    on the next page) keeps the columns of the fragment before.
+    """
+    body: list[BodyRow] = []
+    columns = columns or []
+    for fragment in fragments:
+        rows = fragment.rows()
+        start = 0
+        first = next((i for i, cells in enumerate(rows) if cells and is_header_row(cells)), None)
+        if first is not None:
+            end = first
+            while end + 1 < len(rows) and rows[end + 1] and is_header_row(rows[end + 1]):
+                end += 1
+            found = columns_from_header([r for r in rows[: end + 1] if r], name_column)
+            if found:
+                columns, start = found, end + 1
+        for index in range(start, len(rows)):
+            row = body_row(rows[index], columns, fragment.page, index)
+            if row is not None:
+                body.append(row)
+    return body, columns

@@ -1,0 +1,357 @@
+"""Scan simulator: turns a digital sample PDF into scanned variants whose gold is unchanged.
+
+The degradations follow the physical order of a real scan: the seal is stamped on the paper,
+the paper lies skewed (and, for a photographed page, in perspective) under the sensor, the
+light is uneven, the optics blur, the sensor adds noise, the device converts to grey or to
+bilevel (fax), the file is JPEG-compressed, and some pages end up rotated by 90/180 degrees.
+Everything is drawn from one ``numpy`` generator seeded per (seed, page): same seed, same
+bytes.
+
+    python -m pipeline.synth.scan samples/digital/x.pdf --level mild --seed 1 --out DIR
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import math
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+from typing import Literal, Sequence
+
+import cv2
+import numpy as np
+import pypdfium2 as pdfium
+from PIL import Image, ImageDraw, ImageFont
+
+Mode = Literal["color", "gray", "bilevel"]
+
+
+@dataclass(frozen=True)
+class ScanProfile:
+    dpi: int = 200
+    skew_deg: float = 0.0  # signed, counter-clockwise
+    blur_sigma: float = 0.0  # Gaussian sigma in pixels
+    noise_sigma: float = 0.0  # grey levels
+    jpeg_quality: int | None = None  # None: lossless output
+    lighting: float = 0.0  # 0..0.4: darkening at the dim side of the page
+    seal: bool = False  # a red seal over part of the largest table
+    rotate: int = 0  # 0, 90, 180, 270: the page as scanned, counter-clockwise
+    perspective: float = 0.0  # max corner shift as a fraction of the page size
+    mode: Mode = "color"
+
+
+# The fixed bars of issue 3 (the sign of the skew and the small things are drawn per page).
+LEVELS: dict[str, ScanProfile] = {
+    "clean": ScanProfile(dpi=300, skew_deg=0.3, blur_sigma=0.3, noise_sigma=2, jpeg_quality=90),
+    "mild": ScanProfile(dpi=200, skew_deg=1.2, blur_sigma=0.6, noise_sigma=5, jpeg_quality=55,
+                        lighting=0.12, perspective=0.002),
+    "hard": ScanProfile(dpi=150, skew_deg=2.5, blur_sigma=0.9, noise_sigma=9, jpeg_quality=30,
+                        lighting=0.25, seal=True, perspective=0.005),
+}
+
+
+def draw_profile(level: str, rng: np.random.Generator) -> ScanProfile:
+    """A page profile for a level: the level's bar values with a random skew sign and mode,
+    or, for level "random", every parameter drawn from the issue's ranges."""
+    if level == "random":
+        return ScanProfile(
+            dpi=int(rng.choice([100, 120, 150, 200, 240, 300])),
+            skew_deg=float(rng.uniform(-3, 3)),
+            blur_sigma=float(rng.uniform(0, 1.2)),
+            noise_sigma=float(rng.uniform(0, 10)),
+            jpeg_quality=int(rng.integers(30, 91)),
+            lighting=float(rng.uniform(0, 0.3)),
+            seal=bool(rng.random() < 0.4),
+            rotate=int(rng.choice([0, 0, 0, 0, 90, 180])),
+            perspective=float(rng.uniform(0, 0.006)),
+            mode=str(rng.choice(["color", "color", "gray", "bilevel"])),  # type: ignore[arg-type]
+        )
+    base = LEVELS[level]
+    sign = 1.0 if rng.random() < 0.5 else -1.0
+    # The bar is a maximum: the skew lies between 60% and 100% of it.
+    return replace(base, skew_deg=round(sign * base.skew_deg * float(rng.uniform(0.6, 1.0)), 3))
+
+
+# --------------------------------------------------------------------------- the seal
+
+def _font(size: int) -> ImageFont.FreeTypeFont:
+    import importlib.util
+
+    # SimSun ships in the synth extra's mksci-font wheel (a data directory, not a module).
+    spec = importlib.util.find_spec("mksci_font")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the seal needs the synth extra (mksci-font) for its SimSun font")
+    root = Path(list(spec.submodule_search_locations)[0])
+    return ImageFont.truetype(str(root / "data" / "SimSun.ttf"), size)
+
+
+def make_seal(diameter: int, text: str, rng: np.random.Generator) -> np.ndarray:
+    """An official round seal (ring, star, agency name on the upper arc) as an alpha map."""
+    d = diameter
+    img = Image.new("L", (d, d), 0)
+    draw = ImageDraw.Draw(img)
+    r = d / 2
+    ring = max(2, int(d * 0.03))
+    draw.ellipse((ring / 2, ring / 2, d - ring / 2, d - ring / 2), outline=255, width=ring)
+    star_r = r * 0.28
+    pts = []
+    for k in range(10):
+        rad = star_r if k % 2 == 0 else star_r * 0.4
+        a = -math.pi / 2 + k * math.pi / 5
+        pts.append((r + rad * math.cos(a), r + rad * math.sin(a)))
+    draw.polygon(pts, fill=255)
+    # The agency name on the upper arc, each character turned to face the centre.
+    size = int(d * 0.13)
+    font = _font(size)
+    n = len(text)
+    span = math.radians(250)
+    for i, ch in enumerate(text):
+        a = -math.pi / 2 - span / 2 + span * (i + 0.5) / n
+        glyph = Image.new("L", (size * 2, size * 2), 0)
+        ImageDraw.Draw(glyph).text((size / 2, size / 2), ch, fill=255, font=font)
+        glyph = glyph.rotate(-math.degrees(a) - 90, resample=Image.BICUBIC)
+        cx, cy = r + r * 0.72 * math.cos(a), r + r * 0.72 * math.sin(a)
+        img.paste(255, (int(cx - size), int(cy - size)), glyph)
+    alpha = np.asarray(img, dtype=np.float32) / 255.0
+    # Stamp ink is uneven: patches where the pad left less ink.
+    tex = cv2.GaussianBlur(rng.random((d, d)).astype(np.float32), (0, 0), d / 40)
+    tex = (tex - tex.min()) / max(1e-6, float(tex.max() - tex.min()))
+    return alpha * (0.55 + 0.4 * tex)
+
+
+def stamp(page: np.ndarray, alpha: np.ndarray, cx: int, cy: int) -> None:
+    """Multiply a red seal into an RGB page in place (ink on paper darkens, never lightens)."""
+    colour = np.array([215, 25, 35], dtype=np.float32) / 255.0
+    h, w = page.shape[:2]
+    d = alpha.shape[0]
+    x0, y0 = cx - d // 2, cy - d // 2
+    sx0, sy0 = max(0, -x0), max(0, -y0)
+    x0c, y0c = max(0, x0), max(0, y0)
+    x1c, y1c = min(w, x0 + d), min(h, y0 + d)
+    if x1c <= x0c or y1c <= y0c:
+        return
+    a = alpha[sy0:sy0 + (y1c - y0c), sx0:sx0 + (x1c - x0c), None]
+    region = page[y0c:y1c, x0c:x1c].astype(np.float32)
+    region *= 1.0 - a * (1.0 - colour)
+    page[y0c:y1c, x0c:x1c] = region.clip(0, 255).astype(np.uint8)
+
+
+def table_boxes(pdf_path: Path, page_index: int) -> list[tuple[float, float, float, float]]:
+    """Ruled-table boxes of a digital page in PDF points (where to put the seal)."""
+    import pdfplumber
+
+    with pdfplumber.open(str(pdf_path)) as pdf:
+        page = pdf.pages[page_index]
+        return [tuple(t.bbox) for t in page.find_tables()]  # type: ignore[misc]
+
+
+# --------------------------------------------------------------------------- the scan
+
+def degrade(
+    rgb: np.ndarray,
+    profile: ScanProfile,
+    rng: np.random.Generator,
+    seal_at: tuple[int, int] | None = None,
+    seal_text: str = "政府信息公开专用章",
+) -> tuple[np.ndarray, np.ndarray]:
+    """Scan one rendered page. Returns the image (H×W×3 RGB, H×W grey or bilevel) and the
+    3×3 matrix from rendered-page pixels to scanned pixels before the final 90/180 turn."""
+    page = np.ascontiguousarray(rgb[..., :3]).copy()
+    h, w = page.shape[:2]
+    if profile.seal and seal_at is not None:
+        d = int(42 / 25.4 * profile.dpi)  # a standard 42 mm official seal
+        stamp(page, make_seal(d, seal_text, rng), *seal_at)
+
+    # Skew and perspective as one homography around the page centre.
+    a = math.radians(profile.skew_deg)
+    rot = np.array([[math.cos(a), math.sin(a), 0], [-math.sin(a), math.cos(a), 0], [0, 0, 1]])
+    c = np.array([[1, 0, w / 2], [0, 1, h / 2], [0, 0, 1]])
+    ci = np.array([[1, 0, -w / 2], [0, 1, -h / 2], [0, 0, 1]])
+    m = c @ rot @ ci
+    if profile.perspective > 0:
+        src = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+        jitter = rng.uniform(-1, 1, (4, 2)) * profile.perspective * np.array([w, h])
+        m = cv2.getPerspectiveTransform(src, (src + jitter).astype(np.float32)) @ m
+    if not np.allclose(m, np.eye(3)):
+        page = cv2.warpPerspective(page, m, (w, h), flags=cv2.INTER_LINEAR,
+                                   borderMode=cv2.BORDER_CONSTANT, borderValue=(255, 255, 255))
+
+    img = page.astype(np.float32)
+    if profile.lighting > 0:
+        yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+        t = float(rng.uniform(0, 2 * math.pi))
+        ramp = ((xx / w - 0.5) * math.cos(t) + (yy / h - 0.5) * math.sin(t)) + 0.5
+        vignette = ((xx / w - 0.5) ** 2 + (yy / h - 0.5) ** 2) * 2
+        field = 1.0 - profile.lighting * np.clip(0.7 * ramp + 0.3 * vignette, 0, 1)
+        img *= field[..., None]
+    if profile.blur_sigma > 0:
+        img = cv2.GaussianBlur(img, (0, 0), profile.blur_sigma)
+    if profile.noise_sigma > 0:
+        img += rng.normal(0, profile.noise_sigma, img.shape).astype(np.float32)
+    out = img.clip(0, 255).astype(np.uint8)
+
+    if profile.mode == "gray":
+        out = cv2.cvtColor(out, cv2.COLOR_RGB2GRAY)
+    elif profile.mode == "bilevel":
+        grey = cv2.cvtColor(out, cv2.COLOR_RGB2GRAY)
+        out = np.where(grey < 150, 0, 255).astype(np.uint8)  # a fax's fixed threshold
+    if profile.jpeg_quality is not None and profile.mode != "bilevel":
+        out = jpeg_roundtrip(out, profile.jpeg_quality)
+    return out, m
+
+
+def jpeg_roundtrip(img: np.ndarray, quality: int) -> np.ndarray:
+    data = encode_jpeg(img, quality)
+    flag = cv2.IMREAD_GRAYSCALE if img.ndim == 2 else cv2.IMREAD_COLOR_RGB
+    return cv2.imdecode(np.frombuffer(data, np.uint8), flag)
+
+
+def encode_jpeg(img: np.ndarray, quality: int) -> bytes:
+    bgr = img if img.ndim == 2 else cv2.cvtColor(img, cv2.COLOR_RGB2BGR)
+    ok, buf = cv2.imencode(".jpg", bgr, [cv2.IMWRITE_JPEG_QUALITY, int(quality)])
+    if not ok:
+        raise RuntimeError("JPEG encoding failed")
+    return buf.tobytes()
+
+
+def turn(img: np.ndarray, rotate: int) -> np.ndarray:
+    """The page as it was fed: rotated counter-clockwise by ``rotate`` degrees."""
+    return np.ascontiguousarray(np.rot90(img, k=(rotate // 90) % 4))
+
+
+@dataclass
+class ScannedPage:
+    image: np.ndarray  # as stored (after the turn)
+    profile: ScanProfile
+    matrix: list[list[float]]  # rendered-page px -> scanned px, before the turn
+    seal_at: tuple[int, int] | None
+
+
+def scan_pdf_pages(
+    pdf_path: str | Path,
+    level: str | ScanProfile = "mild",
+    seed: int = 0,
+    pages: Sequence[int] | None = None,
+) -> list[ScannedPage]:
+    """Render and degrade the pages (0-based ``pages``; default all) of a digital PDF."""
+    pdf_path = Path(pdf_path)
+    doc = pdfium.PdfDocument(str(pdf_path))
+    try:
+        indices = list(range(len(doc))) if pages is None else list(pages)
+        out = []
+        for i in indices:
+            rng = np.random.default_rng([seed, i])
+            profile = level if isinstance(level, ScanProfile) else draw_profile(level, rng)
+            scale = profile.dpi / 72.0
+            rgb = doc[i].render(scale=scale).to_numpy()[..., :3]
+            # pdfium renders BGR(A) by default; the simulator works in RGB.
+            rgb = np.ascontiguousarray(rgb[..., ::-1])
+            seal_at = None
+            if profile.seal:
+                boxes = table_boxes(pdf_path, i)
+                if boxes:
+                    x0, t, x1, b = max(boxes, key=lambda bb: (bb[2] - bb[0]) * (bb[3] - bb[1]))
+                    # Over the right half of the table, where the numbers are.
+                    fx, fy = rng.uniform(0.55, 0.85), rng.uniform(0.25, 0.75)
+                    seal_at = (int((x0 + fx * (x1 - x0)) * scale), int((t + fy * (b - t)) * scale))
+            img, m = degrade(rgb, profile, rng, seal_at)
+            out.append(ScannedPage(turn(img, profile.rotate), profile, m.tolist(), seal_at))
+        return out
+    finally:
+        doc.close()
+
+
+# --------------------------------------------------------------------------- writers
+
+def write_pdf(pages: Sequence[ScannedPage], path: Path) -> None:
+    """An image-only PDF, one image per page at its scan DPI. JPEG pages are embedded as they
+    were compressed (no second compression); grey/bilevel lossless pages as Flate bitmaps."""
+    pdf = pdfium.PdfDocument.new()
+    try:
+        for sp in pages:
+            h, w = sp.image.shape[:2]
+            wpt, hpt = w * 72.0 / sp.profile.dpi, h * 72.0 / sp.profile.dpi
+            page = pdf.new_page(wpt, hpt)
+            obj = pdfium.PdfImage.new(pdf)
+            if sp.profile.jpeg_quality is not None and sp.profile.mode != "bilevel":
+                obj.load_jpeg(io.BytesIO(encode_jpeg(sp.image, sp.profile.jpeg_quality)), inline=False)
+            else:
+                pil = Image.fromarray(sp.image)
+                if sp.profile.mode == "bilevel":
+                    pil = pil.convert("L")
+                obj.set_bitmap(pdfium.PdfBitmap.from_pil(pil))
+            obj.set_matrix(pdfium.PdfMatrix().scale(wpt, hpt))
+            page.insert_obj(obj)
+            page.gen_content()
+        pdf.save(str(path))
+    finally:
+        pdf.close()
+
+
+def write_images(pages: Sequence[ScannedPage], path: Path) -> list[Path]:
+    """PNG/JPEG: one file per page (``name-p1.png``…); TIFF: one multi-page file."""
+    pils = []
+    for sp in pages:
+        pil = Image.fromarray(sp.image)
+        if sp.profile.mode == "bilevel":
+            pil = pil.convert("1")
+        pils.append(pil)
+    suffix = path.suffix.lower()
+    if suffix in (".tif", ".tiff"):
+        comp = "group4" if all(p.mode == "1" for p in pils) else "tiff_lzw"
+        dpi = pages[0].profile.dpi
+        pils[0].save(path, save_all=True, append_images=pils[1:], compression=comp, dpi=(dpi, dpi))
+        return [path]
+    written = []
+    for k, (sp, pil) in enumerate(zip(pages, pils), start=1):
+        p = path if len(pages) == 1 else path.with_name(f"{path.stem}-p{k}{path.suffix}")
+        if suffix in (".jpg", ".jpeg"):
+            p.write_bytes(encode_jpeg(sp.image, sp.profile.jpeg_quality or 90))
+        else:
+            pil.save(p, dpi=(sp.profile.dpi, sp.profile.dpi))
+        written.append(p)
+    return written
+
+
+def scan_sample(src: str | Path, out: str | Path, level: str = "mild", seed: int = 0,
+                pages: Sequence[int] | None = None) -> list[Path]:
+    """Scan a sample into ``out`` (.pdf, .png, .jpg or .tif); copy its gold beside the output
+    (values unchanged, ``document`` renamed) and write ``.scan.json`` with what was applied."""
+    src, out = Path(src), Path(out)
+    scanned = scan_pdf_pages(src, level, seed, pages)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if out.suffix.lower() == ".pdf":
+        write_pdf(scanned, out)
+        written = [out]
+    else:
+        written = write_images(scanned, out)
+    base = out.with_suffix("")
+    gold = src.with_suffix(".gold.json")
+    if gold.exists():
+        data = json.loads(gold.read_text(encoding="utf-8"))
+        data["document"] = out.name
+        Path(f"{base}.gold.json").write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    meta = {"source": src.name, "level": level, "seed": seed,
+            "pages": [{"profile": asdict(sp.profile), "matrix": sp.matrix, "seal_at": sp.seal_at}
+                      for sp in scanned]}
+    Path(f"{base}.scan.json").write_text(json.dumps(meta, indent=1), encoding="utf-8")
+    return written
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("src", help="digital sample PDF")
+    ap.add_argument("--level", default="mild", choices=[*LEVELS, "random"])
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--out", required=True, help="output file: .pdf (image-only), .png, .jpg or .tif")
+    ap.add_argument("--pages", default=None, help="1-based pages, e.g. 2,3")
+    a = ap.parse_args(argv)
+    pages = [int(p) - 1 for p in a.pages.split(",")] if a.pages else None
+    for p in scan_sample(a.src, a.out, a.level, a.seed, pages):
+        print(p)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
