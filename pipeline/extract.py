@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.checks import run_checks
+from pipeline.errors import InputError
 from pipeline.labels import MappedCell, SectionResult, map_s2, map_s3, map_s4
 from pipeline.locate import TABLE_SECTIONS, find_headings, locate_tables
 from pipeline.meta import find_agency_year
@@ -20,6 +21,10 @@ def extract_path(path: Path) -> dict[str, Any]:
     document = read_document(Path(path))
     headings = find_headings(document.pages)
     fragments = locate_tables(document.pages, headings)
+    if not any(fragments.values()) and not any(s in headings for s in TABLE_SECTIONS):
+        if not any(page.words for page in document.pages):
+            raise InputError(f"{path}: no text layer (a scanned PDF?) and no tables found")
+        raise InputError(f"{path}: not a 政府信息公开工作年度报告 (no section headings and no statistics tables found)")
     mappers = {"s2": map_s2, "s3": map_s3, "s4": map_s4}
     results: dict[str, SectionResult] = {s: mappers[s](fragments[s]) for s in TABLE_SECTIONS if fragments[s]}
     warnings = list(document.warnings)

@@ -23,4 +23,12 @@ def group_lines(words: list[Word]) -> list[list[Word]]:
 
 
 def reading_text(words: list[Word]) -> str:
-    return "".join(w.text for line in group_lines(words) for w in line)
+    """Lines joined directly (a wrapped label is one label); a visible gap inside a line becomes a
+    space, so that two numbers side by side in one cell do not read as one number."""
+    parts = []
+    for line in group_lines(words):
+        for prev, word in zip([None, *line], line):
+            if prev is not None and word.x0 - prev.x1 > 0.25 * (word.bottom - word.top):
+                parts.append(" ")
+            parts.append(word.text)
+    return "".join(parts)

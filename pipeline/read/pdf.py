@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-from pdfminer.pdfparser import PDFSyntaxError
-from pdfminer.psparser import PSException
+from pdfplumber.utils.exceptions import PdfminerException
 
 from pipeline.document import Document, Page, Segment, Word
 from pipeline.errors import InputError
@@ -28,21 +27,21 @@ def file_sha256(path: Path) -> str:
 
 def read_pdf(path: Path) -> Document:
     try:
-        pdf = pdfplumber.open(path)
-    except (PDFPasswordIncorrect, PDFEncryptionError):
-        raise InputError(f"{path}: encrypted PDF (a password is needed to read it)") from None
-    except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError) as exc:
-        raise InputError(f"{path}: corrupt or truncated PDF ({type(exc).__name__})") from None
-    with pdf:
-        try:
+        with pdfplumber.open(path) as pdf:
             pages = [_read_page(page) for page in pdf.pages]
-        except (PDFPasswordIncorrect, PDFEncryptionError):
-            raise InputError(f"{path}: encrypted PDF (a password is needed to read it)") from None
-        except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise InputError(f"{path}: corrupt or truncated PDF ({type(exc).__name__})") from None
+    except Exception as exc:  # pdfminer raises many kinds, often wrapped; all mean "unreadable"
+        raise InputError(_unreadable_message(path, exc)) from None
     if not pages:
         raise InputError(f"{path}: PDF has no pages")
     return Document(path=str(path), sha256=file_sha256(path), kind="pdf-text", pages=pages)
+
+
+def _unreadable_message(path: Path, exc: Exception) -> str:
+    cause = exc.args[0] if isinstance(exc, PdfminerException) and exc.args else exc
+    if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)):
+        return f"{path}: encrypted PDF (a password is needed to read it)"
+    detail = str(cause).strip() or type(cause).__name__
+    return f"{path}: corrupt or truncated PDF ({detail})"
 
 
 def _read_page(page: "pdfplumber.page.Page") -> Page:

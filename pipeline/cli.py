@@ -1,0 +1,99 @@
+"""The `extract` command: `extract REPORT...`, plus `extract eval`, `extract bench`, `extract synth`."""
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+from typer.core import TyperGroup
+
+from pipeline.errors import InputError
+
+EXIT_OK, EXIT_INCOMPLETE, EXIT_UNREADABLE = 0, 1, 2
+
+
+class _DefaultCommand(TyperGroup):
+    """`extract FILE...` means `extract run FILE...`: the one-file case needs no sub-command."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+            args = ["run", *args]
+        return super().parse_args(ctx, args)
+
+
+app = typer.Typer(
+    cls=_DefaultCommand,
+    add_completion=False,
+    no_args_is_help=True,
+    help="Extract the three statistics tables of 政府信息公开工作年度报告 as checked data.",
+)
+
+
+class OutputFormat(str, Enum):
+    json = "json"
+    csv = "csv"
+
+
+def exit_code(output: dict[str, Any]) -> int:
+    """0: all three tables found and every cell mapped; 1: something missing or unmapped."""
+    complete = all(t["found"] for t in output["tables"].values())
+    missing = any(c["status"] == "missing" for c in output["cells"].values())
+    return EXIT_OK if complete and not missing and not output["unmapped_rows"] else EXIT_INCOMPLETE
+
+
+def summary(path: Path, output: dict[str, Any]) -> str:
+    statuses = [c["status"] for c in output["cells"].values()]
+    checks = output["checks"]
+    failed = [c["id"] for c in checks if c["ok"] is False]
+    line = (
+        f"{path}: {output['report']['agency'] or '?'} {output['report']['year'] or '?'} ({output['report']['format'] or '?'}),"
+        f" {statuses.count('ok')} ok / {statuses.count('uncertain')} uncertain / {statuses.count('missing')} missing cells,"
+        f" {len(output['unmapped_rows'])} unmapped rows, checks {len(checks) - len(failed)}/{len(checks)} hold"
+    )
+    if failed:
+        line += f" (failing: {', '.join(failed[:5])}{' …' if len(failed) > 5 else ''})"
+    return line
+
+
+@app.command()
+def run(
+    files: list[Path] = typer.Argument(..., help="Report files (PDF)."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Output file; a directory when several files are given."),
+    fmt: OutputFormat = typer.Option(OutputFormat.json, "--format", help="json (the contract) or csv (one row per cell)."),
+    quiet: bool = typer.Option(False, "-q", "--quiet", help="No per-file summary on standard error."),
+) -> None:
+    """Extract every cell of the three tables of each report (the default command)."""
+    from pipeline.export import to_csv, to_json
+    from pipeline.extract import extract_path
+
+    many = len(files) > 1
+    if many and output is not None:
+        output.mkdir(parents=True, exist_ok=True)
+    worst = EXIT_OK
+    for path in files:
+        try:
+            result = extract_path(path)
+        except InputError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            worst = max(worst, EXIT_UNREADABLE)
+            continue
+        except Exception as exc:  # a bug must not stop a bulk run nor print a traceback
+            typer.echo(f"error: {path}: internal error ({type(exc).__name__}: {exc})", err=True)
+            worst = max(worst, EXIT_UNREADABLE)
+            continue
+        worst = max(worst, exit_code(result))
+        if not quiet:
+            typer.echo(summary(path, result), err=True)
+        text = to_csv([result]) if fmt is OutputFormat.csv else to_json(result, indent=None if many and output is None else 1)
+        if output is None:
+            sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        else:
+            target = output / f"{path.stem}.{fmt.value}" if many else output
+            target.write_text(text, encoding="utf-8")
+    raise typer.Exit(worst)
+
+
+def main() -> None:
+    app(prog_name="extract")

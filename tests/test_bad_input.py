@@ -1,0 +1,87 @@
+"""Bad input: one line on stderr, the documented exit code, no traceback, and a bulk run goes on."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from reportlab.pdfgen import canvas
+
+from conftest import SEED_PDF
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pipeline", *args], capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture
+def bad_files(tmp_path: Path) -> dict[str, Path]:
+    files = {}
+    files["text"] = tmp_path / "notes.pdf"
+    files["text"].write_text("这不是PDF文件\n", encoding="utf-8")
+    files["truncated"] = tmp_path / "truncated.pdf"
+    data = SEED_PDF.read_bytes()
+    files["truncated"].write_bytes(data[: len(data) // 3])
+    files["empty"] = tmp_path / "empty.pdf"
+    files["empty"].write_bytes(b"")
+    files["encrypted"] = tmp_path / "encrypted.pdf"
+    pdf = canvas.Canvas(str(files["encrypted"]), encrypt="secret")
+    pdf.drawString(100, 700, "locked")
+    pdf.save()
+    files["unrelated"] = tmp_path / "invoice.pdf"
+    pdf = canvas.Canvas(str(files["unrelated"]))
+    pdf.drawString(100, 700, "Invoice 2023-117: 3 items, total 42.00 EUR")
+    pdf.save()
+    return files
+
+
+EXPECTED = {
+    "text": "not a supported report file (expected a PDF)",
+    "truncated": "corrupt or truncated PDF (Unexpected EOF)",
+    "empty": "empty file",
+    "encrypted": "encrypted PDF (a password is needed to read it)",
+    "unrelated": "not a 政府信息公开工作年度报告 (no section headings and no statistics tables found)",
+}
+
+
+@pytest.mark.parametrize("kind", sorted(EXPECTED))
+def test_one_line_error_and_exit_2(bad_files, kind):
+    result = run_cli(str(bad_files[kind]))
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr == f"error: {bad_files[kind]}: {EXPECTED[kind]}\n"
+
+
+def test_missing_file():
+    result = run_cli("no/such/report.pdf")
+    assert (result.returncode, result.stderr) == (2, "error: no/such/report.pdf: no such file\n")
+
+
+def test_bulk_run_goes_on_past_bad_files(bad_files, tmp_path):
+    out = tmp_path / "out"
+    result = run_cli(str(bad_files["truncated"]), str(SEED_PDF), str(bad_files["encrypted"]), "-o", str(out))
+    assert result.returncode == 2  # the worst of the inputs
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 2 and "Traceback" not in result.stderr
+    written = json.loads((out / "meizhou_hrss_2022.json").read_text(encoding="utf-8"))
+    assert written["cells"]["s3.total.total"]["value"] == 10
+    assert sorted(p.name for p in out.iterdir()) == ["meizhou_hrss_2022.json"]
+
+
+def test_json_lines_on_stdout_for_several_files():
+    result = run_cli(str(SEED_PDF), str(SEED_PDF), "-q")
+    assert result.returncode == 0 and result.stderr == ""
+    lines = result.stdout.splitlines()
+    assert len(lines) == 2 and all(json.loads(line)["report"]["year"] == 2022 for line in lines)
+
+
+def test_csv_long_format(tmp_path):
+    target = tmp_path / "seed.csv"
+    result = run_cli(str(SEED_PDF), "--format", "csv", "-o", str(target), "-q")
+    assert result.returncode == 0
+    lines = target.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "source,agency,year,format,section,row_id,column_id,canonical_row_label,printed_row_label,value,unit,status,note,page"
+    assert len(lines) == 1 + 212
+    assert any(line.endswith(",s2,procurement,amount,政府集中采购,政府集中采购,232.47,万元,ok,,2") for line in lines)
