@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from pipeline.document import BBox, Page, Segment, Word
 from pipeline.lines import reading_text
@@ -20,8 +21,9 @@ class GridCell:
     page: int
     words: list[Word] = field(default_factory=list)
 
-    @property
+    @cached_property
     def text(self) -> str:
+        # Read only after assign_words has filled the cell; the cell is not changed afterwards.
         return reading_text(self.words)
 
     @property

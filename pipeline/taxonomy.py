@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from pipeline import MODELS_DIR
 from pipeline.text import label_key
@@ -21,7 +21,7 @@ class Label:
     kind: str = "count"  # count, signed, amount
     unit: str | None = None
 
-    @property
+    @cached_property
     def keys(self) -> tuple[str, ...]:
         """Normalised wordings, canonical first."""
         seen: dict[str, None] = {}

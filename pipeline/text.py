@@ -34,6 +34,7 @@ def strip_enumerator(text: str) -> str:
     return _ENUMERATOR.sub("", text, count=1)
 
 
+@lru_cache(maxsize=8192)
 def label_key(text: str) -> str:
     """The part of a label that identifies it: normalised, enumerator and trailing notes removed."""
     text = strip_enumerator(normalize(text))
