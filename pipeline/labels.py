@@ -48,6 +48,12 @@ def _unmapped(section: str, row: BodyRow) -> dict:
     }
 
 
+def _column_notes(column: Column | None) -> list[str]:
+    if column is not None and column.contested:
+        return [f"two header cells read as the same column {column.id!r}; kept {' / '.join(column.header)!r}"]
+    return []
+
+
 def _header_unit(column: Column) -> str | None:
     header = normalize("".join(column.header))
     for unit in ("万元", "元"):
@@ -92,6 +98,7 @@ def map_s3(fragments: list[Fragment]) -> SectionResult:
             mapped = MappedCell(key, None, row.own_label if row else "")
             if row is not None and column.id in column_ids:
                 mapped.cell = row.values.get(column.id)
+                mapped.notes.extend(_column_notes(row.columns.get(column.id)))
                 if mapped.cell is None:
                     mapped.notes.append("no cell under this column in the row")
                 if sim < WEAK_LABEL:
@@ -182,20 +189,17 @@ def map_s2(fragments: list[Fragment]) -> SectionResult:
         hits = sum(1 for t in texts if best_label(t, column_labels)[1] >= 0.8)
         return hits >= 1 and all(best_label(t, row_labels)[1] < 0.8 for t in texts)
 
-    item: str | None = None
-    body: list[tuple[str | None, BodyRow]] = []
+    body: list[BodyRow] = []
     columns: list[Column] = []
     for fragment in fragments:
-        # Item lines (第二十条第（X）项) are rows of their own; split the fragment at them.
-        for chunk_item, chunk in _split_items(fragment):
-            item = chunk_item or item
-            rows, columns = rows_with_header([chunk], namer_for(column_labels), is_header, columns)
-            body.extend((item, row) for row in rows)
-    for item_name, row in body:
+        # Item lines (第二十条第（X）项) are rows of their own: each block has its own header.
+        for block in _split_items(fragment):
+            rows, columns = rows_with_header([block], namer_for(column_labels), is_header, columns)
+            body.extend(rows)
+    for row in body:
         if not row.own_label and not row.has_values:
             continue
-        candidates = _item_rows(item_name) or row_labels
-        label, sim = best_label(row.own_label, candidates)
+        label, sim = best_label(row.own_label, row_labels)
         if label is None or sim < WEAK_LABEL or label.id in seen_rows:
             if _ITEM.search(normalize(row.own_label)):
                 continue
@@ -207,6 +211,7 @@ def map_s2(fragments: list[Fragment]) -> SectionResult:
             formats_seen.update(_column_formats(column_id))
             unit = (_header_unit(row.columns[column_id]) or column.unit) if column.kind == "amount" else None
             mapped = MappedCell(f"s2.{label.id}.{column_id}", cell, row.own_label, kind=column.kind, unit=unit)
+            mapped.notes.extend(_column_notes(row.columns[column_id]))
             result.cells.append(mapped)
     if "procurement" in seen_rows or "other_mgmt_services" in seen_rows:
         formats_seen.add("2019")
@@ -215,25 +220,21 @@ def map_s2(fragments: list[Fragment]) -> SectionResult:
     return result
 
 
-def _split_items(fragment: Fragment) -> list[tuple[str | None, Fragment]]:
-    rows = fragment.rows()
-    chunks: list[tuple[str | None, list[int]]] = [(None, [])]
-    for index, cells in enumerate(rows):
+def _split_items(fragment: Fragment) -> list[Fragment]:
+    """The fragment cut at its item lines, each block keeping the grid."""
+    blocks: list[list[int]] = [[]]
+    for index, cells in enumerate(fragment.rows()):
         text = normalize("".join(c.text for c in {id(c): c for c in cells}.values()))
-        match = _ITEM.search(text)
-        if match and len(text) <= 14:
-            chunks.append((match.group(1), []))
+        if _ITEM.search(text) and len(text) <= 14:
+            blocks.append([])
         else:
-            chunks[-1][1].append(index)
-    parts = []
-    for item, indexes in chunks:
-        if not indexes:
-            if item is not None:
-                parts.append((item, Fragment(fragment.page, fragment.bbox, fragment.xs, [], [])))
-            continue
-        keep = set(indexes)
-        cells = [c for c in fragment.cells if c.row in keep or any(r in keep for r in range(c.row, c.row + c.rowspan))]
-        parts.append((item, _SubFragment(fragment, keep, cells)))
+            blocks[-1].append(index)
+    parts: list[Fragment] = []
+    for indexes in blocks:
+        if indexes:
+            keep = set(indexes)
+            cells = [c for c in fragment.cells if any(r in keep for r in range(c.row, c.row + c.rowspan))]
+            parts.append(_SubFragment(fragment, keep, cells))
     return parts
 
 
@@ -247,15 +248,6 @@ class _SubFragment(Fragment):
     def rows(self) -> list[list[GridCell]]:
         rows = super().rows()
         return [row if index in self._keep else [] for index, row in enumerate(rows)]
-
-
-def _item_rows(item: str | None) -> list[Label]:
-    tax = load()
-    for s2_item in tax.s2_items:
-        if s2_item.item == item:
-            ids = {r for rows in s2_item.rows.values() for r in rows}
-            return [tax.s2_rows[r] for r in ids]
-    return []
 
 
 def _column_formats(column_id: str) -> set[str]:
@@ -295,7 +287,7 @@ def map_s4(fragments: list[Fragment]) -> SectionResult:
             key = f"s4.{group}.{column}"
             if key not in found:
                 label = " / ".join(t for t in (*row.columns[column_id].header, row.own_label) if t)
-                found[key] = MappedCell(key, cell, label)
+                found[key] = MappedCell(key, cell, label, notes=_column_notes(row.columns[column_id]))
     for group in tax.s4_groups:
         for column in tax.s4_columns:
             key = f"s4.{group.id}.{column.id}"
@@ -306,11 +298,13 @@ def map_s4(fragments: list[Fragment]) -> SectionResult:
 
 
 def _s4_group(texts: list[str]) -> str | None:
+    """The group named by the most specific text (header path top-down, then row labels)."""
     groups = list(load().s4_groups)
-    scores = {g.id: max((similarity(t, g.keys) for t in texts if t), default=0.0) for g in groups}
-    # The more specific group wins: 复议后起诉 and 未经复议直接起诉 both sit under 行政诉讼, and
-    # their own names contain 复议.
-    for group_id in ("suit_after_review", "suit_direct", "review"):
-        if scores[group_id] >= 0.8:
-            return group_id
-    return None
+    named = None
+    for text in texts:
+        if not text:
+            continue
+        label, score = best_label(text, groups)
+        if label is not None and score >= 0.8:
+            named = label.id  # a deeper text (未经复议直接起诉 under 行政诉讼) overrides
+    return named

@@ -13,6 +13,7 @@ from pipeline.text import normalize, strip_enumerator
 
 TABLE_SECTIONS = ("s2", "s3", "s4")
 HEADING_SCORE = 82
+UNNUMBERED_HEADING_SCORE = 92
 MAX_HEADING_EXTRA = 12  # characters a heading line may carry beyond the heading (numbering, notes)
 # Words that only one table holds: they tell a fragment's section when its heading is missing
 # or the fragment continues a table from the previous page.
@@ -32,37 +33,49 @@ class Heading:
 
 
 def find_headings(pages: list[Page]) -> dict[str, Heading]:
-    """The first heading line of each section, in document order (s2 before s3 before s4 before s5)."""
+    """Each section's heading line, in document order (s2 before s3 before s4 before s5).
+
+    Every line that looks like a heading is a candidate; each section then takes its first
+    candidate after the previous section's heading, so that a summary paragraph naming the
+    sections cannot stand in for them.
+    """
     tax = load()
-    found: dict[str, Heading] = {}
-    order = list(tax.section_headings)
+    candidates: list[Heading] = []
     for page in pages:
         for line in group_lines(page.words):
             text = normalize("".join(w.text for w in line))
             section = _heading_section(text, tax.section_headings)
-            if section is None or section in found:
-                continue
-            # Headings come in order; a match before an earlier section's heading is prose.
-            if any(order.index(s) > order.index(section) for s in found):
-                continue
-            found[section] = Heading(section, page.number, min(w.top for w in line), text)
+            if section is not None:
+                candidates.append(Heading(section, page.number, min(w.top for w in line), text))
+    found: dict[str, Heading] = {}
+    position = (0, -1.0)
+    for section in tax.section_headings:
+        for heading in candidates:
+            if heading.section == section and (heading.page, heading.top) > position:
+                found[section] = heading
+                position = (heading.page, heading.top)
+                break
     return found
 
 
 def _heading_section(text: str, headings: dict[str, tuple[str, ...]]) -> str | None:
     body = strip_enumerator(text)
+    numbered = body != text
     best, best_score = None, 0.0
     for section, variants in headings.items():
         for variant in variants:
             key = normalize(variant)
             if len(body) > len(key) + MAX_HEADING_EXTRA:
                 continue
-            score = fuzz.ratio(body, key) if len(body) <= len(key) + 2 else fuzz.partial_ratio(key, body)
-            if body.startswith(key):
+            score = fuzz.ratio(body, key)
+            # A numbered line may carry a note after the heading; an unnumbered one must be
+            # the heading itself, or it is a line of prose that happens to name the section.
+            if numbered and (body.startswith(key) or fuzz.partial_ratio(key, body) >= 95):
                 score = 100.0
             if score > best_score:
                 best, best_score = section, score
-    return best if best_score >= HEADING_SCORE else None
+    threshold = HEADING_SCORE if numbered else UNNUMBERED_HEADING_SCORE
+    return best if best_score >= threshold else None
 
 
 def _content_section(fragment: Fragment) -> str | None:

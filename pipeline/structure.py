@@ -8,7 +8,7 @@ from rapidfuzz import fuzz
 
 from pipeline.grid import Fragment, GridCell
 from pipeline.taxonomy import Label
-from pipeline.text import label_key
+from pipeline.text import label_key, normalize, strip_enumerator
 from pipeline.values import parse_value
 
 COLUMN_SCORE = 70  # a header cell names a column from this similarity on
@@ -21,6 +21,7 @@ class Column:
     x1: float
     header: tuple[str, ...]  # printed header texts, top level first
     score: float
+    contested: bool = False  # another header cell was read as the same column
 
     def holds(self, cell: GridCell) -> bool:
         return self.x0 - 1 <= cell.x_center <= self.x1 + 1
@@ -56,16 +57,19 @@ class BodyRow:
 
 
 def similarity(text: str, keys: tuple[str, ...]) -> float:
-    """0..1: how well a printed label matches the best of a form label's wordings."""
-    key = label_key(text)
-    if not key:
-        return 0.0
+    """0..1: how well a printed label matches the best of a form label's wordings.
+
+    The printed text is compared without its enumerator, both with and without a trailing note in
+    parentheses (a note may be the label itself: 行政诉讼（未经复议直接起诉）).
+    """
+    forms = {label_key(text), strip_enumerator(normalize(text))} - {""}
     best = 0.0
-    for candidate in keys:
-        score = fuzz.ratio(key, candidate)
-        if min(len(key), len(candidate)) >= 5:
-            score = max(score, 0.9 * fuzz.partial_ratio(key, candidate))
-        best = max(best, score)
+    for form in forms:
+        for candidate in keys:
+            score = fuzz.ratio(form, candidate)
+            if min(len(form), len(candidate)) >= 5:
+                score = max(score, 0.9 * fuzz.partial_ratio(form, candidate))
+            best = max(best, score)
     return best / 100
 
 
@@ -116,8 +120,11 @@ def columns_from_header(header_rows: list[list[GridCell]], name_column: ColumnNa
         if named is None or named[1] * 100 < COLUMN_SCORE:
             continue
         column = Column(named[0], leaf.bbox[0], leaf.bbox[2], path, named[1])
-        if column.id not in matched or matched[column.id].score < column.score:
-            matched[column.id] = column
+        rival = matched.get(column.id)
+        if rival is not None:
+            winner = column if column.score > rival.score else rival
+            column = Column(winner.id, winner.x0, winner.x1, winner.header, winner.score, contested=True)
+        matched[column.id] = column
     return sorted(matched.values(), key=lambda c: c.x0)
 
 
@@ -126,10 +133,15 @@ def body_row(cells: list[GridCell], columns: list[Column], page: int, row_index:
     if not columns:
         return None
     value_left = min(c.x0 for c in columns)
-    labels = [c for c in cells if c.x_center < value_left - 1]
+    # Left of the values, or a group title spanning several value columns (（三）不予公开 drawn
+    # across the whole row): both are labels.
+    labels = [c for c in cells if c.x_center < value_left - 1 or _columns_spanned(c, columns) >= 2]
+    label_ids = {id(c) for c in labels}
     values: dict[str, GridCell] = {}
     for column in columns:
         for cell in cells:
+            if id(cell) in label_ids:
+                continue
             if column.holds(cell):
                 # A value cell spanning several grid rows belongs to the first of them.
                 if cell.row == row_index:
@@ -139,6 +151,13 @@ def body_row(cells: list[GridCell], columns: list[Column], page: int, row_index:
         return None
     labels.sort(key=lambda c: (-c.rowspan, c.col))
     return BodyRow(page=page, label_cells=labels, values=values, columns={c.id: c for c in columns})
+
+
+def _columns_spanned(cell: GridCell, columns: list[Column]) -> int:
+    def overlap(column: Column) -> float:
+        return min(cell.bbox[2], column.x1) - max(cell.bbox[0], column.x0)
+
+    return sum(1 for column in columns if overlap(column) > 0.5 * (column.x1 - column.x0))
 
 
 def rows_with_header(
