@@ -186,8 +186,10 @@ def map_s2(fragments: list[Fragment]) -> SectionResult:
         texts = [c.text for c in cells]
         if any("信息内容" in normalize(t) for t in texts):
             return True
-        hits = sum(1 for t in texts if best_label(t, column_labels)[1] >= 0.8)
-        return hits >= 1 and all(best_label(t, row_labels)[1] < 0.8 for t in texts)
+        as_column = [best_label(t, column_labels)[1] for t in texts]
+        as_row = [best_label(t, row_labels)[1] for t in texts]
+        hits = sum(1 for c, r in zip(as_column, as_row) if c >= 0.8 and c > r)
+        return hits >= 1 and not any(r >= 0.8 and r > c for c, r in zip(as_column, as_row))
 
     body: list[BodyRow] = []
     columns: list[Column] = []

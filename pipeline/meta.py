@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from pipeline.document import Page
 from pipeline.lines import group_lines
@@ -19,18 +20,25 @@ def _year_value(text: str) -> int | None:
 
 
 def title_lines(pages: list[Page], max_lines: int = 6) -> list[str]:
-    """The first lines of the first page: where the title is (sometimes split over two lines)."""
+    """The first lines of the first page, as printed but for width forms and spaces."""
     if not pages:
         return []
     lines = group_lines(pages[0].words)[:max_lines]
-    return [normalize("".join(w.text for w in line)) for line in lines]
+    return [unicodedata.normalize("NFKC", "".join(w.text for w in line)).replace(" ", "").replace("\u3000", "") for line in lines]
 
 
 def find_agency_year(pages: list[Page]) -> tuple[str | None, int | None]:
-    lines = title_lines(pages)
+    """The agency as printed (traditional characters stay), and the year.
+
+    Matching runs on the simplified form; normalize() maps character for character, so its
+    positions are the printed text's positions.
+    """
+    printed = title_lines(pages)
+    lines = [normalize(line) for line in printed]
     # A title split over lines: join the leading lines up to the one that ends the title.
     for count in range(1, len(lines) + 1):
         title = "".join(lines[:count])
+        raw_title = "".join(printed[:count])
         match = _TITLE_TAIL.search(title)
         if not match:
             continue
@@ -39,9 +47,9 @@ def find_agency_year(pages: list[Page]) -> tuple[str | None, int | None]:
         for year_match in _YEAR.finditer(head):
             pass
         if year_match is None:
-            return (head or None), _year_anywhere(lines)
+            return (raw_title[: match.start()] or None), _year_anywhere(lines)
         # The year stands after the agency ("XX局2023年…") or, more rarely, before it.
-        agency = head[: year_match.start()] or head[year_match.end() :]
+        agency = raw_title[: year_match.start()] or raw_title[year_match.end() : match.start()]
         agency = _PREFIX.sub("", agency).strip(" ：:") or None
         return agency, _year_value(year_match.group(1))
     return None, _year_anywhere(lines)
