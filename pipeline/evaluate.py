@@ -511,12 +511,13 @@ def compare(baseline: dict[str, Any], results: list[DocResult]) -> tuple[list[st
 
 
 def side_by_side(baseline: dict[str, Any], results: list[DocResult]) -> str:
-    """Overall figures of the baseline and of this run, timing included."""
+    """Overall figures that changed since the baseline, and always the timing."""
     old, new = baseline.get("overall", {}), aggregate(results)
-    rows = [("metric", "baseline", "now")]
+    rows = [("overall", "baseline", "now")]
     for k in new:
-        fmt = _pct if _is_share(k) else _md_escape
-        rows.append((k, fmt(old.get(k)), fmt(new[k])))
+        if old.get(k) != new[k] or k in ("pages", "seconds_per_page"):
+            fmt = _pct if _is_share(k) else _md_escape
+            rows.append((k, fmt(old.get(k)), fmt(new[k])))
     return _table(rows)
 
 
@@ -534,6 +535,9 @@ def run_eval(samples: list[Path], baseline: Path | None = None, save: Path | Non
         return 2
     if not found:
         print("error: no samples (*.gold.json) found", file=sys.stderr)
+        return 2
+    if baseline is not None and not baseline.is_file():
+        print(f"error: no baseline file {baseline}", file=sys.stderr)
         return 2
     results = evaluate(found, workers)
     print(summary(results))

@@ -67,6 +67,10 @@ def _cell_output(mapped: MappedCell) -> dict[str, Any]:
         return {"value": None, "status": "missing", "printed_label": mapped.printed_label, "note": "; ".join(mapped.notes) or "not in the table"}
     parsed = parse_value(cell.text)
     notes = list(mapped.notes)
+    if cell.inferred:
+        # Without rules a blank cell can slip into its neighbour's place, and a wrapped label into
+        # the wrong row, in ways the identities do not always reveal.
+        notes.append("table without ruling: cell placed from word positions")
     if parsed.problem:
         notes.append(parsed.problem)
     value = parsed.value

@@ -20,6 +20,7 @@ class GridCell:
     bbox: BBox
     page: int
     words: list[Word] = field(default_factory=list)
+    inferred: bool = False  # from a grid inferred from word positions
 
     @cached_property
     def text(self) -> str:
@@ -44,6 +45,7 @@ class Fragment:
     xs: list[float]
     ys: list[float]
     cells: list[GridCell]
+    inferred: bool = False  # grid inferred from word positions, not printed rules
 
     def rows(self) -> list[list[GridCell]]:
         """Cells covering each grid row, left to right; a cell spanning rows appears in each."""
@@ -99,7 +101,7 @@ def find_fragments(page: Page, tolerance: float = LINE_TOLERANCE) -> list[Fragme
     """Every ruled table on the page, top to bottom, with its words assigned to cells."""
     fragments = []
     for group in _connected(page.segments, tolerance):
-        fragment = _build(group, page.number, tolerance)
+        fragment = build_fragment(group, page.number, tolerance)
         if fragment is not None:
             fragments.append(fragment)
     fragments.sort(key=lambda f: f.bbox[1])
@@ -107,7 +109,7 @@ def find_fragments(page: Page, tolerance: float = LINE_TOLERANCE) -> list[Fragme
     return fragments
 
 
-def _build(segments: list[Segment], page: int, tolerance: float) -> Fragment | None:
+def build_fragment(segments: list[Segment], page: int, tolerance: float = LINE_TOLERANCE) -> Fragment | None:
     horizontals = [s for s in segments if s.horizontal]
     verticals = [s for s in segments if not s.horizontal]
     if len(horizontals) < 2:

@@ -10,9 +10,11 @@ from pipeline.grid import Fragment, find_fragments
 from pipeline.lines import group_lines
 from pipeline.taxonomy import load
 from pipeline.text import normalize, strip_enumerator
+from pipeline.textgrid import text_fragment
 
 TABLE_SECTIONS = ("s2", "s3", "s4")
 HEADING_SCORE = 82
+MIN_GRID_COLUMNS = 2  # a ruled table has at least a label column and a value column
 UNNUMBERED_HEADING_SCORE = 92
 MAX_HEADING_EXTRA = 12  # characters a heading line may carry beyond the heading (numbering, notes)
 # Words that only one table holds: they tell a fragment's section when its heading is missing
@@ -86,12 +88,18 @@ def _content_section(fragment: Fragment) -> str | None:
 
 
 def locate_tables(pages: list[Page], headings: dict[str, Heading]) -> dict[str, list[Fragment]]:
-    """Fragments of each table section in reading order; continuation fragments follow their table."""
+    """Fragments of each table section in reading order; continuation fragments follow their table.
+
+    A section whose heading is found but which has no ruled grid (no rules, or horizontal rules
+    only) gets grids inferred from its words, page by page.
+    """
     ordered_headings = sorted(headings.values(), key=lambda h: (h.page, h.top))
     tables: dict[str, list[Fragment]] = {s: [] for s in TABLE_SECTIONS}
     previous: str | None = None
     for page in pages:
         for fragment in find_fragments(page):
+            if len(fragment.xs) < MIN_GRID_COLUMNS + 1:
+                continue  # rules without columns: a box or a 三线表, read from its words below
             by_heading = None
             for heading in ordered_headings:
                 if (heading.page, heading.top) <= (fragment.page, fragment.bbox[1]):
@@ -100,4 +108,24 @@ def locate_tables(pages: list[Page], headings: dict[str, Heading]) -> dict[str, 
             if section in tables:
                 tables[section].append(fragment)
                 previous = section
+    for section in TABLE_SECTIONS:
+        if not tables[section] and section in headings:
+            tables[section] = _unruled_fragments(pages, headings[section], ordered_headings)
     return tables
+
+
+def _unruled_fragments(pages: list[Page], heading: Heading, ordered: list[Heading]) -> list[Fragment]:
+    later = [h for h in ordered if (h.page, h.top) > (heading.page, heading.top)]
+    end = (later[0].page, later[0].top) if later else (pages[-1].number, float("inf"))
+    fragments = []
+    for page in pages:
+        if not heading.page <= page.number <= end[0]:
+            continue
+        top = heading.top + 1 if page.number == heading.page else 0.0
+        bottom = end[1] - 1 if page.number == end[0] else page.height
+        # Skip the heading line itself: it starts at heading.top.
+        top = max([top] + [w.bottom for w in page.words if page.number == heading.page and abs(w.top - heading.top) < 2])
+        fragment = text_fragment(page, top, bottom)
+        if fragment is not None:
+            fragments.append(fragment)
+    return fragments

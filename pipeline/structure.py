@@ -1,6 +1,7 @@
 """Header and body rows of a section's table fragments: which cells are labels, which are values."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -59,10 +60,12 @@ class BodyRow:
 def similarity(text: str, keys: tuple[str, ...]) -> float:
     """0..1: how well a printed label matches the best of a form label's wordings.
 
-    The printed text is compared without its enumerator, both with and without a trailing note in
-    parentheses (a note may be the label itself: 行政诉讼（未经复议直接起诉）).
+    The printed text is compared without its enumerator, with and without a trailing note in
+    parentheses, and as the note alone (the note may be the label: 行政诉讼（直接起诉）).
     """
-    forms = {label_key(text), strip_enumerator(normalize(text))} - {""}
+    full = strip_enumerator(normalize(text))
+    note = re.search(r"\(([^()]+)\)$", full)
+    forms = {label_key(text), full, note.group(1) if note else ""} - {""}
     best = 0.0
     for form in forms:
         for candidate in keys:

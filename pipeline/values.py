@@ -19,7 +19,7 @@ class Parsed:
 
 
 def parse_value(text: str) -> Parsed:
-    clean = unicodedata.normalize("NFKC", text).strip()
+    clean = unicodedata.normalize("NFKC", text).strip().replace("萬", "万")
     clean = clean.replace("，", ",").replace("．", ".").replace("−", "-").replace("－", "-")
     if clean in ZERO_MARKS or set(clean) <= {"-", "—", "–", "/"}:
         return Parsed(0)

@@ -107,6 +107,7 @@ class Cell:
     colspan: int = 1
     align: str = "center"  # left | center | right
     size: float | None = None  # font size override
+    nowrap: bool = False  # a value: shrink the font rather than wrap it
 
 
 @dataclass
@@ -151,7 +152,7 @@ class Flow:
 
     def __init__(self, path: Path, style: Style, title: str = "", author: str = ""):
         self.style = style
-        self.canvas = Canvas(str(path), pagesize=A4, pageCompression=1)
+        self.canvas = Canvas(str(path), pagesize=A4, pageCompression=1, invariant=1)
         self.canvas.setTitle(title)
         self.canvas.setAuthor(author)
         self.canvas.setCreator("Microsoft® Word 2016")
@@ -294,6 +295,8 @@ class Flow:
         for c in grid.cells:
             size = c.size or st.table_size
             inner = xs[c.col + c.colspan] - xs[c.col] - 2 * st.cell_pad
+            if c.nowrap and c.text and text_width(c.text, st.font, size) > inner:
+                size = max(4.0, size * inner / text_width(c.text, st.font, size))
             out.append(_Placed(c, wrap(c.text, max(inner, size), st.font, size) if c.text else [], size))
         return out
 

@@ -94,10 +94,11 @@ def render(data: dict, variant: dict, out_pdf: Path | str, info: dict | None = N
 
 def _heading(flow: Flow, v: dict, sec: str, font: str) -> None:
     size = v.get("heading_size", flow.style.size)
-    if sec in v.get("page_break_before", []):
-        flow.new_page()
+    keep = size * 2 + flow.style.table_size * 7 if sec in ("s2", "s3", "s4") else size * 3
+    if sec in v.get("page_break_before", []) or flow.y + keep > flow.y_bottom:
+        flow.new_page()  # explicit break, or keep the heading with what follows
     flow.paragraph(heading_text(v, sec), size=size, indent=v.get("heading_indent", 2), font=font,
-                   space_before=v.get("heading_space", 2))
+                   space_before=v.get("heading_space", 2), space_after=size * 0.3)
 
 
 def _tables(flow: Flow, v: dict, sec: str, built, printed: dict) -> None:

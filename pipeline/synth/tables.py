@@ -6,6 +6,7 @@ what it printed for each gold cell in `printed`.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from . import taxo
@@ -92,15 +93,9 @@ class S2(_Base):
         item_label = self.label(f"s2.item.{it['item']}", it["label"])
         out = [[Cell(item_label, 0, 0, colspan=4, align=self.v.get("s2_item_align", "center"))]]
         header = [Cell(self.label("s2.header", "信息内容"), 0, 0)]
-        units = self.data.get("units", {})
         x = 1
         for col, span in zip(cols, spans):
-            info = taxo.s2_col(col)
-            text = self.v.get("labels", {}).get(f"s2.col.{col}", info["label"])
-            unit = self._header_unit(it, col)
-            if unit and unit not in text:
-                text += f"（{unit}）" if self.v.get("fullwidth_brackets", True) else f"({unit})"
-            header.append(Cell(self._broken(f"s2.col.{col}", text), 0, x, colspan=span))
+            header.append(Cell(self._broken(f"s2.col.{col}", self._col_text(it, col)), 0, x, colspan=span))
             x += span
         out.append(header)
         for row in it["rows"]:
@@ -118,14 +113,23 @@ class S2(_Base):
         in_cell = self.v.get("values", {}).get("amount_unit") == "cell"
         return unit, in_cell
 
-    def _header_unit(self, it: dict, col: str) -> str | None:
+    def _unit_text(self, unit: str) -> str:
+        return self.v.get("labels", {}).get(f"unit.{unit}", unit)
+
+    def _col_text(self, it: dict, col: str) -> str:
+        """The printed header of a value column, with the unit when the unit goes in the header."""
+        text = self.v.get("labels", {}).get(f"s2.col.{col}", taxo.s2_col(col)["label"])
         unit, in_cell = self._amount_unit(it, col)
-        if unit is None or in_cell:
-            return None
-        default_has = "万元" in self.v.get("labels", {}).get(f"s2.col.{col}", taxo.s2_col(col)["label"])
-        if default_has and unit == "万元":
-            return None
-        return unit
+        if unit is None:
+            return text
+        has_wan = "万元" in text or "萬元" in text
+        if unit != "万元" and has_wan:  # amounts printed in 元: drop the 万元 of the label
+            text = re.sub(r"[（(](单位：|單位：)?(万|萬)元[）)]", "", text)
+            has_wan = False
+        if in_cell or (unit == "万元" and has_wan):
+            return text
+        unit = self._unit_text(unit)
+        return text + (f"（{unit}）" if self.v.get("fullwidth_brackets", True) else f"({unit})")
 
     def _data_row(self, rkey: str, cols: list[str], spans: list[int], it: dict) -> list[Cell]:
         row_id = rkey.split(".", 1)[1]
@@ -134,8 +138,9 @@ class S2(_Base):
         x = 1
         for col, span in zip(cols, spans):
             unit, in_cell = self._amount_unit(it, col)
-            text = self.value(f"{rkey}.{col}", is_amount=unit is not None, cell_unit=unit if in_cell else None)
-            out.append(Cell(text, 0, x, colspan=span))
+            cell_unit = self._unit_text(unit) if unit and in_cell else None
+            text = self.value(f"{rkey}.{col}", is_amount=unit is not None, cell_unit=cell_unit)
+            out.append(Cell(text, 0, x, colspan=span, nowrap=True))
             x += span
         return out
 
@@ -174,16 +179,24 @@ class S3(_Base):
     # ----- geometry ----------------------------------------------------------------
     def _widths(self) -> list[float]:
         size = self.size
-        val_w = self.v.get("s3_value_w", 2.9) * size
-        label_total = self.width - 7 * val_w
+        need = self._widest_value() + 2 * self.v.get("cell_pad", 4) + 2
+        val_w = max(self.v.get("s3_value_w", 2.9) * size, need)
+        label_total = max(self.width - 7 * val_w, self.width * 0.42)
+        val_w = max((self.width - label_total) / 7, need)
         if self.n_label == 3:
             w0 = size * (1.7 if self.v.get("s3_result_vertical", True) else 4.6)
-            w1 = self.v.get("s3_group_w", 4.4) * size
+            w1 = min(self.v.get("s3_group_w", 4.4) * size, label_total * 0.3)
             return [w0, w1, max(label_total - w0 - w1, 5 * size)] + [val_w] * 7
         if self.n_label == 2:
             w0 = size * (1.7 if self.v.get("s3_result_vertical", True) else 4.6)
             return [w0, max(label_total - w0, 5 * size)] + [val_w] * 7
         return [label_total] + [val_w] * 7
+
+    def _widest_value(self) -> float:
+        from .layout import text_width
+
+        font = self.v.get("font", "SimSun")
+        return max((text_width(t, font, self.size) for t in self.printed.values()), default=0)
 
     def _break_row(self, header: int) -> int | None:
         at = self.v.get("s3_break_at")
@@ -297,7 +310,7 @@ class S3(_Base):
 
     def _value_cells(self, cells: list[Cell], r: int, key: str) -> None:
         for i, cid in enumerate(taxo.S3_COLS):
-            cells.append(Cell(self.value(f"{key}.{cid}"), r, self.n_label + i))
+            cells.append(Cell(self.value(f"{key}.{cid}"), r, self.n_label + i, nowrap=True))
 
 
 # =============================================================================== table 四
@@ -325,7 +338,7 @@ class S4(_Base):
         x = x0
         for g in taxo.S4_GROUPS:
             for c in taxo.S4_COLS:
-                cells.append(Cell(self.value(f"s4.{g}.{c}"), r, x))
+                cells.append(Cell(self.value(f"s4.{g}.{c}"), r, x, nowrap=True))
                 x += 1
 
     def _three_level(self) -> Grid:
@@ -364,7 +377,7 @@ class S4(_Base):
                 text = self.label("s4.parent", "行政诉讼") + "（" + text + "）"
             cells.append(Cell(text, 1 + j, 0, align=self.v.get("s4_label_align", "center")))
             for i, c in enumerate(taxo.S4_COLS):
-                cells.append(Cell(self.value(f"s4.{g}.{c}"), 1 + j, 1 + i))
+                cells.append(Cell(self.value(f"s4.{g}.{c}"), 1 + j, 1 + i, nowrap=True))
         return self._grid(5, cells, 4, 1, label_w=self.width * 0.34)
 
 
