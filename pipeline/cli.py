@@ -97,3 +97,41 @@ def run(
 
 def main() -> None:
     app(prog_name="extract")
+
+
+@app.command("eval")
+def eval_command(
+    samples: list[Path] = typer.Argument(..., help="Sample folders or *.gold.json files (the PDF sits beside its gold)."),
+    baseline: Optional[Path] = typer.Option(None, "--baseline", help="Stored run to compare with; exit 1 on any regression."),
+    save: Optional[Path] = typer.Option(None, "--save", help="Write this run as a baseline JSON."),
+    report: Optional[Path] = typer.Option(None, "--report", help="Markdown report listing every wrong cell."),
+    workers: int = typer.Option(1, "--workers", "-j", help="Processes."),
+) -> None:
+    """Score extraction against hand-labelled or generated gold data (accuracy regression runs)."""
+    from pipeline.evaluate import run_eval
+
+    raise typer.Exit(run_eval(samples, baseline=baseline, save=save, report=report, workers=workers))
+
+
+@app.command("bench")
+def bench_command(
+    files: list[Path] = typer.Argument(..., help="PDFs or folders of PDFs."),
+    repeat: int = typer.Option(5, "--repeat", help="Interleaved runs per file; the median is reported."),
+) -> None:
+    """Seconds per page for extract and, in the same run, pdfplumber alone (words + lines); peak memory."""
+    from pipeline.bench import run_bench
+
+    run_bench(files, repeat)
+
+
+@app.command("synth")
+def synth_command(
+    out: Path = typer.Option(..., "--out", help="Output folder for PDFs and their gold JSON."),
+    n: int = typer.Option(10, "--n", help="Number of reports."),
+    seed: int = typer.Option(1, "--seed", help="Random seed (same seed, same reports)."),
+) -> None:
+    """Generate synthetic reports in varied realistic layouts, each with its gold JSON."""
+    from pipeline.synth.generate import generate
+
+    for path in generate(out, n, seed):
+        typer.echo(path)

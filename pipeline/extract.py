@@ -100,7 +100,7 @@ def _report_format(results: dict[str, SectionResult], year: int | None) -> str |
     s2 = results["s2"].format if "s2" in results else None
     s3 = results["s3"].format if "s3" in results else None
     # The 2019 form let 2020 reports split （六）其他处理 already: that alone is not the 2021 form.
-    if s3 == "2021" and s2 == "2019" and year is not None and year <= 2020:
+    if s3 == "2021" and year is not None and year <= 2020:
         s3 = "2019"
     if s2 and s3:
         return s2 if s2 == s3 else "mixed"

@@ -65,7 +65,8 @@ FORMS = {  # structure name -> (s2 format, s3 splits （六）)
 
 def choose_formats(rng: random.Random, year: int, form: str | None = None) -> dict:
     """s2 format, whether s3 splits （六）, and the report format label.  The label follows the
-    structure: s2 and s3 in different formats is "mixed" (a split （六） counts as 2021)."""
+    structure: s2 and s3 in different formats is "mixed"; a split （六） counts as 2021 from the
+    2021 reports on (the 2019 form let 2020 reports split it already)."""
     if form is None:
         base = "2019" if year <= 2020 else "2021"
         if rng.random() < 0.2:  # mixed, both directions
@@ -75,7 +76,7 @@ def choose_formats(rng: random.Random, year: int, form: str | None = None) -> di
         else:
             form = base
     s2, s3_split = FORMS[form]
-    s3 = "2021" if s3_split else "2019"
+    s3 = "2021" if s3_split and year >= 2021 else "2019"
     return {"s2": s2, "s3_split": s3_split, "format": s2 if s2 == s3 else "mixed", "form": form}
 
 
