@@ -6,7 +6,8 @@ cache survives from one to the next. In the child the work runs twice: the first
 *cold* call pays the one-time costs a single-file CLI call pays (lazy imports, font
 maps, taxonomy); the second, *warm* call is what a long bulk run pays per file.
 Measurements of the pipeline and of the baselines are interleaved and repeated, and
-the median is kept, because the machine is noisy and shared.
+the median is kept, because the machine is noisy and shared; the warm CPU-time ratio
+is printed too, as other load on the machine inflates wall time but hardly CPU time.
 
 A baseline is a function ``(path) -> pages`` doing what any reader of that input
 needs, registered in ``MEASURES``; the scan path will register an OCR one (images
@@ -23,7 +24,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Mapping
 
 Measure = Callable[[Path], int]  # does the work on one file, returns its page count
 
@@ -61,12 +62,13 @@ def _child(name: str, path: Path) -> dict:
     if name in _PRELOAD:
         __import__(_PRELOAD[name])  # import time is not per-page work
     fn = MEASURES[name]
-    times = []
+    wall, cpu = [], []
     for _ in range(2):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         pages = fn(path)
-        times.append(time.perf_counter() - start)
-    return {"pages": pages, "cold": times[0], "warm": times[1], "maxrss_mb": _maxrss_mb()}
+        wall.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
+    return {"pages": pages, "cold": wall[0], "warm": wall[1], "warm_cpu": cpu[1], "maxrss_mb": _maxrss_mb()}
 
 
 def _run_child(name: str, path: Path) -> dict:
@@ -90,6 +92,7 @@ class Runs:
     pages: int = 0
     cold: list[float] = field(default_factory=list)
     warm: list[float] = field(default_factory=list)
+    warm_cpu: list[float] = field(default_factory=list)
     maxrss_mb: list[float] = field(default_factory=list)
     error: str | None = None
 
@@ -100,6 +103,7 @@ class Runs:
         self.pages = m["pages"]
         self.cold.append(m["cold"])
         self.warm.append(m["warm"])
+        self.warm_cpu.append(m["warm_cpu"])
         self.maxrss_mb.append(m["maxrss_mb"])
 
 
@@ -140,10 +144,10 @@ def report(results: dict[Path, dict[str, Runs]], baselines: tuple[str, ...] = ("
     """A small table: ms per page warm and cold, ratio to each baseline, peak memory."""
     head = ["file", "pages", "extract ms/p warm (cold)"]
     for b in baselines:
-        head += [f"{b} ms/p warm (cold)", f"ratio warm (cold)"]
+        head += [f"{b} ms/p warm (cold)", "ratio warm (cold)", "cpu ratio"]
     head += ["peak MB " + " / ".join(("extract", *baselines))]
     rows = [head]
-    totals: dict[str, list[float]] = {n: [0.0, 0.0] for n in ("extract", *baselines)}
+    totals: dict[str, list[float]] = {n: [0.0, 0.0, 0.0] for n in ("extract", *baselines)}
     total_pages = 0
     for path, runs in results.items():
         err = next((f"{n}: {r.error}" for n, r in runs.items() if r.error), None)
@@ -152,25 +156,27 @@ def report(results: dict[Path, dict[str, Runs]], baselines: tuple[str, ...] = ("
             continue
         pages = runs["extract"].pages
         total_pages += pages
-        med = {n: (_med(r.warm), _med(r.cold)) for n, r in runs.items()}
-        for n, (w, c) in med.items():
-            totals[n][0] += w
-            totals[n][1] += c
+        med = {n: (_med(r.warm), _med(r.cold), _med(r.warm_cpu)) for n, r in runs.items()}
+        for n, m in med.items():
+            totals[n] = [t + x for t, x in zip(totals[n], m, strict=True)]
         rows.append(_row(path.name, pages, med, baselines,
                          " / ".join(f"{max(r.maxrss_mb):.0f}" for r in runs.values())))
     if len(results) > 1 and total_pages:
-        rows.append(_row("ALL", total_pages, {n: (t[0], t[1]) for n, t in totals.items()}, baselines, ""))
+        rows.append(_row("ALL", total_pages, {n: tuple(t) for n, t in totals.items()}, baselines, ""))
     widths = [max(len(r[i]) for r in rows if i < len(r)) for i in range(len(head))]
-    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows)
+    # strict=False: error rows are shorter than the header.
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)).rstrip() for r in rows)
 
 
-def _row(name: str, pages: int, med: dict[str, tuple[float, float]], baselines: tuple[str, ...],
+def _row(name: str, pages: int, med: Mapping[str, tuple[float, ...]], baselines: tuple[str, ...],
          mem: str) -> list[str]:
-    (ew, ec) = med["extract"]
+    """med: per measure, the median (warm wall, cold wall, warm CPU) seconds."""
+    ew, ec, eu = med["extract"]
     row = [name, str(pages), f"{_fmt_ms(ew, pages)} ({_fmt_ms(ec, pages)})"]
     for b in baselines:
-        bw, bc = med[b]
-        row += [f"{_fmt_ms(bw, pages)} ({_fmt_ms(bc, pages)})", f"{_ratio(ew, bw)} ({_ratio(ec, bc)})"]
+        bw, bc, bu = med[b]
+        row += [f"{_fmt_ms(bw, pages)} ({_fmt_ms(bc, pages)})", f"{_ratio(ew, bw)} ({_ratio(ec, bc)})",
+                _ratio(eu, bu)]
     return row + [mem]
 
 
@@ -181,7 +187,7 @@ def run_bench(paths: list[Path], repeat: int = 5, baselines: tuple[str, ...] = (
         raise ValueError(f"unknown baseline(s): {', '.join(unknown)}; known: {', '.join(MEASURES)}")
     results = bench(paths, repeat, baselines)
     print(f"median of {repeat} interleaved runs, each in a fresh process; warm = second call in the "
-          f"process, cold = first")
+          f"process, cold = first; cpu ratio = warm process CPU time, steadier than wall time on a busy machine")
     print(report(results, baselines))
 
 

@@ -44,10 +44,10 @@ import re
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 TABLES = ("s2", "s3", "s4")
 BASELINE_SCHEMA = 1
@@ -195,14 +195,15 @@ def score(output: dict, gold: dict, doc_id: str = "") -> DocResult:
         bad_tables.add(_table_of(key))
         row_label = gold.get("row_labels", {}).get(_row_of(key))
         r.wrong.append(WrongCell(key, gold_value, units.get(key), c.get("value"), c.get("unit"),
-                                 c.get("status"), c.get("printed_label") or row_label, c.get("page"), silent))
+                                 c.get("status"), c.get("printed_label") or (row_label and f"(gold) {row_label}"),
+                                 c.get("page"), silent))
 
     r.cells_total = len(gold_cells)
     for key, gv in gold_cells.items():
         c = cells.get(key)
         right = (c is not None and c.get("status") in ("ok", "uncertain") and _equal(gv, c.get("value"))
                  and (key not in units or c.get("unit") == units[key]))
-        if right:
+        if right and c is not None:
             r.cells_right += 1
             r.uncertain_correct += c["status"] == "uncertain"
         else:
@@ -409,9 +410,9 @@ def _overall_row(name: str, o: dict[str, Any]) -> tuple[str, ...]:
             _spp(o["seconds_per_page"]))
 
 
-def _table(rows: list[tuple[str, ...]]) -> str:
+def _table(rows: Sequence[Sequence[str]]) -> str:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows)
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows)
 
 
 def summary(results: list[DocResult]) -> str:

@@ -171,7 +171,7 @@ def test_report_lists_wrong_cell(samples: Path, tmp_path: Path, monkeypatch: pyt
     fake_pipeline(monkeypatch, altered("ok"))
     report = tmp_path / "report.md"
     assert ev.run_eval([samples / "digital" / "meizhou_hrss_2022.pdf"], report=report) == 0
-    line = next(l for l in report.read_text(encoding="utf-8").splitlines() if ALTERED in l)
+    line = next(x for x in report.read_text(encoding="utf-8").splitlines() if ALTERED in x)
     page = output_from_gold(load_gold())["cells"][ALTERED]["page"]
     assert "2.重复申请" in line and f"| {page} |" in line and "| 1 | 2 | ok |" in line and "**yes**" in line
 
@@ -212,11 +212,12 @@ def test_real_pipeline_on_seed_sample() -> None:
 def test_bench_table_reports_medians_ratio_and_memory() -> None:
     from pipeline.bench import Runs, report
 
-    runs = {"extract": Runs(4, cold=[0.8, 0.4, 0.5], warm=[0.2, 0.3, 0.1], maxrss_mb=[90, 95, 91]),
-            "pdfplumber": Runs(4, cold=[0.2], warm=[0.1, 0.2, 0.15], maxrss_mb=[40.2])}
+    runs = {"extract": Runs(4, cold=[0.8, 0.4, 0.5], warm=[0.2, 0.3, 0.1], warm_cpu=[0.3],
+                            maxrss_mb=[90, 95, 91]),
+            "pdfplumber": Runs(4, cold=[0.2], warm=[0.1, 0.2, 0.15], warm_cpu=[0.1], maxrss_mb=[40.2])}
     text = report({Path("x.pdf"): runs})
     assert "50.0 (125.0)" in text  # extract: median warm 0.2 s / 4 pages, cold 0.5 s / 4
-    assert "37.5 (50.0)" in text and "1.33x (2.50x)" in text and "95 / 40" in text
+    assert "37.5 (50.0)" in text and "1.33x (2.50x)" in text and "3.00x" in text and "95 / 40" in text
 
 
 @pytest.mark.skipif(not SEED_PDF.exists(), reason="seed PDF not rendered yet")
@@ -224,4 +225,4 @@ def test_bench_child_measures_pdfplumber_in_its_own_process() -> None:
     from pipeline.bench import _run_child
 
     m = _run_child("pdfplumber", SEED_PDF)
-    assert m["pages"] > 0 and m["warm"] > 0 and m["maxrss_mb"] > 10
+    assert m["pages"] > 0 and m["warm"] > 0 and m["warm_cpu"] > 0 and m["maxrss_mb"] > 10
