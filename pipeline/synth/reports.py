@@ -69,7 +69,7 @@ def choose_formats(rng: random.Random, year: int, form: str | None = None) -> di
     2021 reports on (the 2019 form let 2020 reports split it already)."""
     if form is None:
         base = "2019" if year <= 2020 else "2021"
-        if rng.random() < 0.2:  # mixed, both directions
+        if year >= 2021 and rng.random() < 0.25:  # mixed, both directions (needs the 2021 form)
             form = rng.choice(["mixed_s2_2019", "mixed_s2_2021"])
         elif year == 2020 and rng.random() < 0.3:
             form = "2020_split"
@@ -211,9 +211,17 @@ def identity_failures(cells: dict) -> list[str]:
 
 
 def break_identity(rng: random.Random, cells: dict) -> None:
-    """Change one printed number so that the report breaks its own identities (a typing error)."""
-    keys = [k for k in cells if k.startswith(("s3.", "s4."))]
-    target = rng.choice([k for k in keys if k.endswith((".total", "natural")) or k.startswith("s4.")] or keys)
+    """Change one printed number so that the report breaks its own identities (a typing error):
+    a 总计 cell, a column total, an intake or carry-over count, an outcome count, or an s4 total."""
+    s3_rows = sorted({k.split(".", 1)[1].rsplit(".", 1)[0] for k in cells if k.startswith("s3.")})
+    col = rng.choice(taxo.S3_APPLICANTS[:2])
+    target = rng.choice([
+        f"s3.{rng.choice(s3_rows)}.total",
+        f"s3.total.{col}",
+        f"s3.{rng.choice(['new', 'carried_in', 'carried_out'])}.{col}",
+        f"s3.{rng.choice([r for r in s3_rows if r not in ('new', 'carried_in', 'carried_out', 'total')])}.{col}",
+        f"s4.{rng.choice(taxo.S4_GROUPS)}.{rng.choice(taxo.S4_COLS)}",
+    ])
     delta = rng.choice([1, 1, 2, -1, 10])
     if cells[target] + delta < 0:
         delta = abs(delta)

@@ -65,3 +65,15 @@ def seed_variant() -> dict:
         "s3_repeat_header": False, "s3_break_at": None, "s3_value_w": 2.8,
         "s4_layout": "three_level",
     }
+
+
+def write_seed_pdf(out: Path = SEED_GOLD.with_name("meizhou_hrss_2022.pdf")) -> Path:
+    """Render the seed's hand-made gold in the seed's look (python -m pipeline.synth.seed)."""
+    from .render_pdf import render
+
+    render(seed_gold(), seed_variant(), out)
+    return out
+
+
+if __name__ == "__main__":
+    print(write_seed_pdf())

@@ -181,10 +181,10 @@ class S3(_Base):
         size = self.size
         need = self._widest_value() + 2 * self.v.get("cell_pad", 4) + 2
         val_w = max(self.v.get("s3_value_w", 2.9) * size, need)
-        label_total = max(self.width - 7 * val_w, self.width * 0.42)
+        label_total = max(self.width - 7 * val_w, self.width * (0.42 if self.n_label < 3 else 0.48))
         val_w = max((self.width - label_total) / 7, need)
         if self.n_label == 3:
-            w0 = size * (1.7 if self.v.get("s3_result_vertical", True) else 4.6)
+            w0 = size * (1.7 if self.v.get("s3_result_vertical", True) else 3.3)
             w1 = min(self.v.get("s3_group_w", 4.4) * size, label_total * 0.3)
             return [w0, w1, max(label_total - w0 - w1, 5 * size)] + [val_w] * 7
         if self.n_label == 2:
@@ -236,7 +236,7 @@ class S3(_Base):
         self._row_index: dict[str, int] = {}
         result_start = None
         group_start: dict[str, int] = {}
-        group_rows = self.v.get("s3_group_rows", L < 3)  # group label on its own row
+        group_rows = L < 3 or self.v.get("s3_group_rows", False)  # group label on its own row
         i0 = r
         for rid in self.rows:
             key = f"s3.{rid}"

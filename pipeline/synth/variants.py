@@ -69,7 +69,7 @@ def table_layouts(rng: random.Random) -> dict:
         "s2_row_h": round(rng.uniform(1.6, 2.6), 2),
         "s3_label_cols": L,
         "s3_result_vertical": rng.random() < 0.75,
-        "s3_group_rows": L < 3 or rng.random() < 0.1,
+        "s3_group_rows": rng.random() < 0.1,  # with 3 label columns; fewer columns always have them
         "s3_label_row_span_values": rng.random() < 0.3,
         "s3_header": _w(rng, {"two_level": 80, "flat": 20}),
         "s3_note": rng.random() < 0.75,
@@ -137,7 +137,8 @@ def title_lines(rng: random.Random, agency: str, year: int, force: str | None = 
     return [f"{agency}{y}年", tail]
 
 
-def prose(rng: random.Random, agency: str, short: str, year: int, cells: dict) -> dict:
+def prose(rng: random.Random, agency: str, short: str, year: int, cells: dict,
+          heading_form: str = "dun") -> dict:
     P = load("prose")
     nums = {k: rng.randint(3, 900) for k in "abcdf"}
     nums["e"] = int(cells.get("s3.new.total", 0))
@@ -147,7 +148,8 @@ def prose(rng: random.Random, agency: str, short: str, year: int, cells: dict) -
         out["intro"].append(rng.choice(P["period"]).format(**fill))
     s1 = [rng.choice(P["s1_opening"]).format(**fill)]
     for i, (topic, text) in enumerate(rng.sample(P["s1_topics"], k=rng.randint(2, 5))):
-        s1.append(f"（{lab.CN[i]}）{topic}。" + text.format(**fill))
+        num = f"{i + 1}." if heading_form == "paren" else f"（{lab.CN[i]}）"  # below （一） headings: 1.
+        s1.append(f"{num}{topic}。" + text.format(**fill))
     out["s1"] = s1
     out["s5"] = [p.format(**fill) for p in rng.sample(P["s5"], k=rng.randint(1, 3))]
     out["s6"] = [rng.choice(P["s6"]).format(**fill)]
@@ -222,7 +224,7 @@ def random_variant(rng: random.Random, data: dict, force: dict | None = None) ->
         e["label"] = lab.finish(e["label"], st)
     if st["traditional"]:
         agency = lab.to_traditional(agency)
-    p = prose(rng, agency, data.get("_short", "本机关"), year, cells)
+    p = prose(rng, agency, data.get("_short", "本机关"), year, cells, v["heading_form"])
     heads = headings(rng)
     title = title_lines(rng, agency, year, force.get("title_form"))
     if st["traditional"]:
