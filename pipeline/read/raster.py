@@ -25,6 +25,7 @@ class Prepared:
     skew: float  # degrees the upright page was rotated to level its rulings
     matrix: np.ndarray  # 3x3, input pixels -> output pixels
     threshold: float  # ink threshold on ``grey``
+    seal: np.ndarray | None = None  # bool, where red ink was removed (rules there may be broken)
     notes: list[str] = field(default_factory=list)
 
 
@@ -45,25 +46,40 @@ def to_bgr(img: np.ndarray) -> np.ndarray:
     return img
 
 
-def seal_suppressed_grey(img: np.ndarray) -> tuple[np.ndarray, float]:
+def seal_suppressed_grey(img: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
     """Grey page with red ink (seals, red letterheads) lifted to paper white. Returns the grey
-    and the share of pixels that were reddish.
+    and the mask of reddish pixels (None when there are none).
 
     Black ink is dark in every channel and a red seal is bright in the red channel: taking
     the red channel where it is brighter than the luma drops the seal while black ink stamped
     over stays dark. The seal's pale, JPEG-smeared edges are still a little darker than paper
     in red alone and came out as specks the recogniser read as characters, so the pixel is
     lifted further by its redness (red minus the larger of green and blue), which is about
-    zero for black or grey ink. Away from red the luma is kept (less noisy than one channel).
+    zero for black or grey ink. JPEG smears colour over 16-px blocks, so black ink under a
+    seal picks up some redness too: the lift is scaled by the red channel's brightness, which
+    is low on black ink whatever its tint. Away from red the luma is kept (less noisy).
     """
     if img.ndim == 2:
-        return img, 0.0
+        return img, None
     luma = cv2.cvtColor(img, cv2.COLOR_BGR2GRAY)
     b, g, r = (img[..., i].astype(np.int16) for i in range(3))
     redness = np.clip(r - np.maximum(g, b), 0, 255)
-    share = float((redness > 40).mean())
-    out = np.maximum(luma.astype(np.int16), r) + redness // 2
-    return np.clip(out, 0, 255).astype(np.uint8), share
+    red = redness > 40
+    if red.mean() < 1e-4:
+        return luma, None
+    import os
+    if os.environ.get("SEALV") == "2":
+        ycc = cv2.cvtColor(img, cv2.COLOR_BGR2YCrCb)
+        Y = ycc[..., 0].astype(np.float32)
+        cr = np.clip(ycc[..., 1].astype(np.float32) - 131, 0, 255)
+        k = int(os.environ.get("CRK", 1))
+        if k > 1:
+            cr = cv2.dilate(cr, np.ones((k, k), np.uint8))
+        out = Y + float(os.environ.get("CRF", 1.83)) * cr
+        return np.clip(out, 0, 255).astype(np.uint8), red
+    lift = redness.astype(np.float32) * (r.astype(np.float32) / 255.0) ** float(os.environ.get("LE", 2)) * float(os.environ.get("LK", 0.6))
+    out = np.maximum(luma.astype(np.float32), r) + lift
+    return np.clip(out, 0, 255).astype(np.uint8), red
 
 
 def flatten(grey: np.ndarray, dpi: float) -> np.ndarray:
@@ -172,9 +188,12 @@ def prepare(img: np.ndarray, dpi: float, detect_orientation: bool = True) -> Pre
         if prob < 0.6:
             notes.append(f"page orientation uncertain (p={prob:.2f})")
     m = rot90_matrix(turn // 90, w0, h0)
-    grey, red_share = seal_suppressed_grey(img)
-    if red_share > 0.001:
-        notes.append(f"red ink suppressed ({red_share:.1%} of the page)")
+    grey, red = seal_suppressed_grey(img)
+    if red is not None:
+        notes.append(f"red ink suppressed ({red.mean():.1%} of the page)")
+        # The seal's zone: its strokes plus the gaps between them, where rules may be broken.
+        k = max(3, int(0.06 * dpi) | 1)
+        red = cv2.dilate(red.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
     grey = flatten(grey, dpi)
     t = ink_threshold(grey)
     # Skew on a half-resolution copy: fine enough (0.02 degree steps) and four times faster.
@@ -185,9 +204,12 @@ def prepare(img: np.ndarray, dpi: float, detect_orientation: bool = True) -> Pre
         r = cv2.getRotationMatrix2D((w / 2, h / 2), skew, 1.0)
         grey = cv2.warpAffine(grey, r, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=255)
         m = np.vstack([r, [0, 0, 1]]) @ m
+        if red is not None:
+            red = cv2.warpAffine(red, r, (w, h), flags=cv2.INTER_NEAREST, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
     else:
         skew = 0.0
-    return Prepared(grey=grey, ink=grey < t, dpi=dpi, rotation=turn, skew=skew, matrix=m, threshold=t, notes=notes)
+    return Prepared(grey=grey, ink=grey < t, dpi=dpi, rotation=turn, skew=skew, matrix=m, threshold=t,
+                    seal=None if red is None else red.astype(bool), notes=notes)
 
 
 # --------------------------------------------------------------------------- rulings
@@ -226,14 +248,27 @@ def _line_components(mask: np.ndarray, horizontal: bool, min_len: int, max_thick
     return out
 
 
-def _merge_collinear(lines: list[tuple[int, int, int]], tol: int, gap: int) -> list[tuple[int, int, int]]:
-    """Join pieces of one line broken by noise or a seal: same position within ``tol``,
-    ends within ``gap``. Cells merged on purpose leave gaps a whole cell wide, far above ``gap``."""
-    lines = sorted(lines, key=lambda l: (l[0], l[1]))
+def _merge_collinear(lines: list[tuple[int, int, int]], tol: int, gap: int,
+                     seal: np.ndarray | None = None, horizontal: bool = True,
+                     seal_gap: int = 0) -> list[tuple[int, int, int]]:
+    """Join pieces of one line broken by noise: same position within ``tol``, ends within
+    ``gap``. Cells merged on purpose leave gaps a whole cell wide, far above ``gap``. Under a
+    seal (``seal`` mask) a gap up to ``seal_gap`` is bridged too: removing the seal's red
+    also lifts the black rule under its solid parts, and a broken rule merges cells."""
+
+    def sealed(pos: int, a: int, b: int) -> bool:
+        if seal is None or b <= a:
+            return False
+        run = seal[pos, a:b] if horizontal else seal[a:b, pos]
+        return run.size > 0 and float(run.mean()) >= 0.5
+
     out: list[list[int]] = []
     for pos, a, b in sorted(lines, key=lambda l: l[1]):
         for o in out:
-            if abs(o[0] - pos) <= tol and a <= o[2] + gap and b >= o[1] - gap:
+            if abs(o[0] - pos) > tol:
+                continue
+            g = a - o[2] if a > o[2] else o[1] - b
+            if g <= gap or (g <= seal_gap and sealed(pos, min(o[2], b), max(a, o[1]))):
                 o[0] = (o[0] * (o[2] - o[1]) + pos * (b - a)) // max(1, (o[2] - o[1]) + (b - a))
                 o[1], o[2] = min(o[1], a), max(o[2], b)
                 break
@@ -242,7 +277,7 @@ def _merge_collinear(lines: list[tuple[int, int, int]], tol: int, gap: int) -> l
     return [tuple(o) for o in out]  # type: ignore[misc]
 
 
-def find_rulings(ink: np.ndarray, dpi: float) -> Rulings:
+def find_rulings(ink: np.ndarray, dpi: float, seal: np.ndarray | None = None) -> Rulings:
     """Ruling lines by morphology, kept only where they form a grid, grouped into tables.
 
     Opening with a long thin kernel keeps runs of ink longer than any character stroke. A
@@ -263,8 +298,10 @@ def find_rulings(ink: np.ndarray, dpi: float) -> Rulings:
                              cv2.MORPH_OPEN, np.ones((vk, 1), np.uint8))
     max_thick = max(3, int(round(4 * u)))
     tol = max(3, int(round(0.04 * dpi)))
-    hs = _merge_collinear(_line_components(hmask, True, hk, max_thick), tol // 2 + 1, int(0.08 * dpi))
-    vs = _merge_collinear(_line_components(vmask, False, vk, max_thick), tol // 2 + 1, int(0.08 * dpi))
+    gap = int(0.1 * dpi)  # breaks from a seal or noise; a merged cell leaves a whole cell
+    sg = int(2.0 * dpi)  # a 42 mm seal
+    hs = _merge_collinear(_line_components(hmask, True, hk, max_thick), tol // 2 + 1, gap, seal, True, sg)
+    vs = _merge_collinear(_line_components(vmask, False, vk, max_thick), tol // 2 + 1, gap, seal, False, sg)
 
     def touches(h: tuple[int, int, int], v: tuple[int, int, int]) -> bool:
         return h[1] - tol <= v[0] <= h[2] + tol and v[1] - tol <= h[0] <= v[2] + tol

@@ -391,7 +391,7 @@ def read_page(img: np.ndarray, number: int, dpi: float, engine: str = "rapid",
         img = cv2.resize(img, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
         dpi = float(WORK_DPI_MAX)
     prep = raster.prepare(img, dpi, detect_orientation=detect_orientation)
-    rul = raster.find_rulings(prep.ink, dpi)
+    rul = raster.find_rulings(prep.ink, dpi, prep.seal)
     crops, notes = page_crops(prep, rul)
     readings: list[Reading] = get_recognizer(engine).recognize([c.image for c in crops], batch_size) if crops else []
     words = [
