@@ -10,7 +10,8 @@ from pipeline.text import normalize
 
 _DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
 _YEAR = re.compile(r"((?:19|20)\d{2}|[二][〇零○O][一二三四五六七八九〇零○O]{2})\s*年度?")
-_TITLE_TAIL = re.compile(r"(?:政府)?信息公开(?:工作)?(?:年度)?报告")
+# The title's tail; OCR sometimes loses its last characters, so only 信息公开 is required.
+_TITLE_TAIL = re.compile(r"(?:政府)?信息公开(?:工作)?(?:年度)?(?:报告)?")
 _PREFIX = re.compile(r"^(?:关于)?")
 
 

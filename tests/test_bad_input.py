@@ -38,7 +38,7 @@ def bad_files(tmp_path: Path) -> dict[str, Path]:
 
 
 EXPECTED = {
-    "text": "not a supported report file (expected a PDF)",
+    "text": "not a supported report file (expected a PDF or a PNG, JPEG or TIFF image)",
     "truncated": "corrupt or truncated PDF (Unexpected EOF)",
     "empty": "empty file",
     "encrypted": "encrypted PDF (a password is needed to read it)",

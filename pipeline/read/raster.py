@@ -62,22 +62,17 @@ def seal_suppressed_grey(img: np.ndarray) -> tuple[np.ndarray, np.ndarray | None
     if img.ndim == 2:
         return img, None
     luma = cv2.cvtColor(img, cv2.COLOR_BGR2GRAY)
+    # Most pages have no red at all: look on an eighth-size copy before working at full size.
+    small = img[::8, ::8].astype(np.int16)
+    if not ((small[..., 2] - np.maximum(small[..., 0], small[..., 1])) > 40).any():
+        return luma, None
     b, g, r = (img[..., i].astype(np.int16) for i in range(3))
     redness = np.clip(r - np.maximum(g, b), 0, 255)
     red = redness > 40
     if red.mean() < 1e-4:
         return luma, None
-    import os
-    if os.environ.get("SEALV") == "2":
-        ycc = cv2.cvtColor(img, cv2.COLOR_BGR2YCrCb)
-        Y = ycc[..., 0].astype(np.float32)
-        cr = np.clip(ycc[..., 1].astype(np.float32) - 131, 0, 255)
-        k = int(os.environ.get("CRK", 1))
-        if k > 1:
-            cr = cv2.dilate(cr, np.ones((k, k), np.uint8))
-        out = Y + float(os.environ.get("CRF", 1.83)) * cr
-        return np.clip(out, 0, 255).astype(np.uint8), red
-    lift = redness.astype(np.float32) * (r.astype(np.float32) / 255.0) ** float(os.environ.get("LE", 2)) * float(os.environ.get("LK", 0.6))
+    # Factor 1 on redness x brightness^2: of 0.6, 1, 1.2 and 2 tried on hard scans, the fewest misreads.
+    lift = redness.astype(np.float32) * (r.astype(np.float32) / 255.0) ** 2
     out = np.maximum(luma.astype(np.float32), r) + lift
     return np.clip(out, 0, 255).astype(np.uint8), red
 
@@ -115,9 +110,9 @@ def estimate_skew(ink: np.ndarray, max_deg: float = 5.0) -> float:
     ys, xs = np.nonzero(ink)
     if len(xs) < 200:
         return 0.0
-    if len(xs) > 200_000:
-        pick = np.random.default_rng(0).choice(len(xs), 200_000, replace=False)
-        ys, xs = ys[pick], xs[pick]
+    if len(xs) > 100_000:  # plenty for a 0.02-degree profile, and half the time
+        step = len(xs) // 100_000 + 1
+        ys, xs = ys[::step], xs[::step]
     cx, cy = ink.shape[1] / 2, ink.shape[0] / 2
     x = xs.astype(np.float32) - cx
     y = ys.astype(np.float32) - cy
@@ -235,9 +230,10 @@ class Rulings:
 
 
 def _line_components(mask: np.ndarray, horizontal: bool, min_len: int, max_thick: int) -> list[tuple[int, int, int]]:
-    n, _, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+    # Outer contours, not connected components: the masks are sparse and this is 20x faster.
+    contours, _ = cv2.findContours(mask.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     out = []
-    for x, y, w, h, _a in stats[1:]:
+    for x, y, w, h in (cv2.boundingRect(c) for c in contours):
         length, thick = (w, h) if horizontal else (h, w)
         if length < min_len or thick > max_thick + length * 0.02:
             continue  # short, or a filled block rather than a line
@@ -328,6 +324,16 @@ def find_rulings(ink: np.ndarray, dpi: float, seal: np.ndarray | None = None) ->
         for x, a, b in t.v:
             cv2.line(zone, (x, a), (x, b), 1, 2 * max_thick + 1)
     line_mask = ((hmask | vmask) & zone).astype(bool)
+    # Pieces of a rule too short for the opening (a rule broken by a seal or by noise at low
+    # DPI, bridged above) are rule ink too: left in the text, they read as 一 beside a digit.
+    band = np.zeros_like(img)
+    bt = max(3, int(round(1.5 * u)))
+    for t in tables:
+        for y, a, b in t.h:
+            cv2.line(band, (a, y), (b, y), 1, bt)
+        for x, a, b in t.v:
+            cv2.line(band, (x, a), (x, b), 1, bt)
+    line_mask |= (band & img).astype(bool)
     return Rulings(line_mask=line_mask, tables=tables)
 
 

@@ -8,17 +8,18 @@ table cell (cells are the regions the rules enclose) plus the lines outside the 
 becomes one Word with its recogniser score and runner-up readings.
 
 Recognising tight crops instead of running full-page detection is the design measured in
-issue 3: same or better accuracy at a fraction of the time (see tests/test_scan_read.py and
-``python -m pipeline.read.scan --bench``).
+issue 3: same or better accuracy at a quarter of the time (tests/test_scan_read.py, and
+``python -m pipeline.synth.scan bench SAMPLE.pdf --level mild``).
 """
 from __future__ import annotations
 
 import hashlib
 import io
+import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence, Union
+from typing import Callable, Iterable, Iterator, Sequence, Union
 
 import cv2
 import numpy as np
@@ -33,7 +34,9 @@ IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
 # bomb or a poster, and decoding it would cost gigabytes.
 MAX_PIXELS = 80_000_000
 A4_LONG_IN = 11.69
-WORK_DPI_MAX = 300  # above this, pages are downscaled: OCR gains nothing, time grows
+# Pages above this are downscaled first: crops are scaled to the recogniser's 48-px height
+# anyway, and 300-DPI clean scans read the same at 200 (measured) in 0.8x the time.
+WORK_DPI_MAX = 200
 
 
 class UnreadableInput(InputError):
@@ -61,59 +64,67 @@ def _guess_dpi(shape: tuple[int, ...], declared: float | None) -> tuple[float, s
     return round(from_size, 1), f"DPI taken from the page size ({from_size:.0f}, assuming A4)"
 
 
-def load_image_pages(path: str | Path) -> tuple[list[tuple[np.ndarray, float]], list[str], bytes]:
-    """Decode every page of an image file (multi-page TIFF included) as (BGR/grey, dpi)."""
-    from PIL import Image, ImageSequence, UnidentifiedImageError
+def iter_image_pages(path: str | Path, data: bytes | None = None) -> Iterator[tuple[np.ndarray, float, str | None]]:
+    """Decode the pages of an image file (multi-page TIFF included) one at a time, as
+    (BGR or grey array, dpi, note on the dpi): a 100-page TIFF never sits in memory whole."""
+    from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise UnreadableInput(f"cannot open {path.name}: {exc.strerror or exc}") from exc
-    if not data:
-        raise UnreadableInput(f"{path.name} is empty")
-    notes: list[str] = []
-    pages: list[tuple[np.ndarray, float]] = []
+    if data is None:
+        data = _read_bytes(path)
     with warnings.catch_warnings():
         # PIL only warns between MAX_IMAGE_PIXELS and twice that: make it an error, and check
-        # the header's size ourselves before any pixel is decoded.
+        # each page's size from its header before any pixel is decoded. (MAX_IMAGE_PIXELS is
+        # PIL's global; it is restored when the file is done.)
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         old_max = Image.MAX_IMAGE_PIXELS
         Image.MAX_IMAGE_PIXELS = MAX_PIXELS
         try:
             with Image.open(io.BytesIO(data)) as im:
+                is_jpeg = im.format == "JPEG"
                 for k, frame in enumerate(ImageSequence.Iterator(im)):
                     w, h = frame.size
                     if w * h > MAX_PIXELS:
                         raise UnreadableInput(
-                            f"{path.name}: page {k + 1} is {w}x{h} pixels, over the {MAX_PIXELS // 1_000_000} Mpx limit for a page scan")
+                            f"{path}: page {k + 1} is {w}x{h} pixels, over the {MAX_PIXELS // 1_000_000} Mpx limit for a page scan")
                     if w < 32 or h < 32:
-                        raise UnreadableInput(f"{path.name}: page {k + 1} is only {w}x{h} pixels")
+                        raise UnreadableInput(f"{path}: page {k + 1} is only {w}x{h} pixels")
                     dpi_info = frame.info.get("dpi")
-                    declared = float(dpi_info[0]) if dpi_info and dpi_info[0] else None
-                    arr = _pil_to_array(frame)
+                    # PNG stores pixels per metre: 150 DPI comes back as 150.0124.
+                    declared = round(float(dpi_info[0]), 1) if dpi_info and dpi_info[0] else None
+                    # Phone photos store their rotation in EXIF; apply it before anything else.
+                    arr = _pil_to_array(ImageOps.exif_transpose(frame) if is_jpeg else frame)
                     dpi, note = _guess_dpi(arr.shape, declared)
-                    if note:
-                        notes.append(f"page {k + 1}: {note}")
-                    pages.append((arr, dpi))
+                    yield arr, dpi, (f"page {k + 1}: {note}" if note else None)
         except UnreadableInput:
             raise
-        except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-            raise UnreadableInput(f"{path.name} is not a readable image ({type(exc).__name__})") from exc
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+            raise UnreadableInput(
+                f"{path}: image over the {MAX_PIXELS // 1_000_000} Mpx limit for a page scan (decompression bomb?)") from exc
+        except UnidentifiedImageError as exc:
+            raise UnreadableInput(f"{path} is not a readable image") from exc
         except (OSError, SyntaxError, ValueError, EOFError) as exc:
-            raise UnreadableInput(f"{path.name} is corrupt or truncated ({str(exc).splitlines()[0][:80]})") from exc
+            raise UnreadableInput(f"{path} is corrupt or truncated ({str(exc).splitlines()[0][:80]})") from exc
         finally:
             Image.MAX_IMAGE_PIXELS = old_max
-    if not pages:
-        raise UnreadableInput(f"{path.name} has no pages")
-    return pages, notes, data
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UnreadableInput(f"cannot open {path}: {exc.strerror or exc}") from exc
+    if not data:
+        raise UnreadableInput(f"{path} is empty")
+    return data
 
 
 def _pil_to_array(frame) -> np.ndarray:
     mode = frame.mode
-    if mode in ("1", "L", "I;16", "I;16B", "I", "F"):
-        arr = np.asarray(frame.convert("L"))
-        return arr
+    if mode in ("1", "L", "I;16", "I;16B", "I;16L", "I", "F"):
+        # As stored: raster.to_bgr scales 16-bit and float pages (PIL's convert("L") clips
+        # 16-bit values above 255 to white).
+        return np.asarray(frame)
     rgb = np.asarray(frame.convert("RGBA" if "A" in mode or mode == "P" else "RGB"))
     if rgb.shape[2] == 4:
         return cv2.cvtColor(rgb, cv2.COLOR_RGBA2BGRA)
@@ -131,17 +142,17 @@ def native_dpi(pdf_page) -> float | None:
             continue
         try:
             pw, _ph = obj.get_px_size()
-            x0, _y0, x1, _y1 = obj.get_pos()
-        except Exception:  # a broken image object: ignore it, render at the default
+            x0, _y0, x1, _y1 = obj.get_bounds()
+        except pdfium.PdfiumError:  # a broken image object: ignore it, render at the default
             continue
         if x1 - x0 > 1 and (best is None or pw > best[0]):
             best = (pw, pw / ((x1 - x0) / 72.0))
     return best[1] if best else None
 
 
-def render_pdf_pages(path: str | Path, page_numbers: Sequence[int] | None = None,
-                     dpi: float | None = None) -> list[tuple[np.ndarray, float]]:
-    """Render PDF pages (1-based numbers; default all) for OCR, as (BGR image, dpi).
+def iter_pdf_pages(path: str | Path, page_numbers: Sequence[int] | None = None,
+                   dpi: float | None = None) -> Iterator[tuple[np.ndarray, float]]:
+    """Render PDF pages (1-based numbers; default all) for OCR one at a time, as (BGR, dpi).
 
     With ``dpi`` None each page is rendered at the resolution of its own scan image, kept
     within 150-300 DPI (below 150 digits get too small for the recogniser, above 300 only
@@ -151,11 +162,12 @@ def render_pdf_pages(path: str | Path, page_numbers: Sequence[int] | None = None
     try:
         pdf = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as exc:
-        raise UnreadableInput(f"{Path(path).name} is not a readable PDF ({exc})") from exc
+        raise UnreadableInput(f"{path} is not a readable PDF ({exc})") from exc
     try:
         numbers = list(page_numbers) if page_numbers else list(range(1, len(pdf) + 1))
-        out = []
         for n in numbers:
+            if not 1 <= n <= len(pdf):
+                raise UnreadableInput(f"{path} has no page {n}")
             page = pdf[n - 1]
             d = dpi
             if d is None:
@@ -163,12 +175,17 @@ def render_pdf_pages(path: str | Path, page_numbers: Sequence[int] | None = None
                 d = float(min(300.0, max(150.0, round(nd)))) if nd else 200.0
             w, h = page.get_size()
             if (w * d / 72) * (h * d / 72) > MAX_PIXELS:
-                raise UnreadableInput(f"{Path(path).name}: page {n} would be over {MAX_PIXELS // 1_000_000} Mpx at {d:.0f} DPI")
-            arr = page.render(scale=d / 72.0).to_numpy()
-            out.append((np.ascontiguousarray(arr[..., :3]), d))
-        return out
+                raise UnreadableInput(f"{path}: page {n} would be over {MAX_PIXELS // 1_000_000} Mpx at {d:.0f} DPI")
+            arr = page.render(scale=d / 72.0).to_numpy()  # BGR(x), pdfium's native order
+            yield np.ascontiguousarray(arr[..., :3]), d
     finally:
         pdf.close()
+
+
+def render_pdf_pages(path: str | Path, page_numbers: Sequence[int] | None = None,
+                     dpi: float | None = None) -> list[tuple[np.ndarray, float]]:
+    """All requested pages at once (see iter_pdf_pages; prefer it for long documents)."""
+    return list(iter_pdf_pages(path, page_numbers, dpi))
 
 
 # --------------------------------------------------------------------------- ink to text lines
@@ -179,6 +196,19 @@ class Crop:
 
     image: np.ndarray
     box: tuple[int, int, int, int]  # x0, top, x1, bottom of the ink, page pixels
+    # Given this crop's reading, the crop to read instead (None: keep the reading): a skimmed
+    # prose line that starts like a heading, a squeezed line that turned out to hold digits.
+    redo: Callable[[str], "Crop | None"] | None = None
+    skimmed: bool = False
+
+
+# A prose line is read in full when its first characters look like a section heading: 一、 二．
+# （三） 4、 第五部分 ... (the locate stage needs 二、主动公开政府信息情况 and its siblings).
+HEADING_RE = re.compile(r"^\s*(第?[一二三四五六七八九十]{1,3}\s*[、.．,，:：]|[（(][一二三四五六七八九十0-9]{1,3}[)）]|"
+                        r"[0-9]{1,2}\s*[、．]|第[一二三四五六七八九十]{1,3}[部分章节条])")
+SKIM_CHARS = 10  # characters read from the start of other prose lines
+DIGIT_PAIR = re.compile(r"[0-9][0-9,.]*[0-9]")
+SQUEEZE = 0.5  # measured: same character error rate as unsqueezed on mild and hard labels; 0.4 loses
 
 
 @dataclass
@@ -267,11 +297,13 @@ def _bbox(ids: Sequence[int], boxes: np.ndarray) -> tuple[int, int, int, int]:
 
 
 def cut(prep: raster.Prepared, ink: Ink, ids: Sequence[int], H: float,
-        clip: tuple[int, int, int, int] | None, rules: np.ndarray | None) -> np.ndarray:
+        clip: tuple[int, int, int, int] | None, rules: np.ndarray | None, squeeze: float = 1.0) -> np.ndarray:
     """A tight crop of one text line: its ink box plus a margin of a fifth of the character
     height, other components and rules in the window whitened, never crossing ``clip`` (the
     cell). A whole cell given to the recogniser shrinks the text and 0 comes back as 。."""
     x0, y0, x1, y1 = _bbox(ids, ink.boxes)
+    cx0, cy0, cx1, cy1 = clip if clip else (0, 0, prep.grey.shape[1], prep.grey.shape[0])
+    x0, x1 = _extend_faint(prep, x0, y0, x1, y1, cx0, cx1, H)
     my = max(2, int(round(0.2 * H)))
     mx = max(2, int(round(0.25 * H)))
     # The window must not be lower than a character: a lone - or 一 needs its white context.
@@ -279,7 +311,6 @@ def cut(prep: raster.Prepared, ink: Ink, ids: Sequence[int], H: float,
     if need > 0:
         my += need // 2
     wx0, wy0, wx1, wy1 = x0 - mx, y0 - my, x1 + mx, y1 + my
-    cx0, cy0, cx1, cy1 = clip if clip else (0, 0, prep.grey.shape[1], prep.grey.shape[0])
     ax0, ay0, ax1, ay1 = max(wx0, cx0), max(wy0, cy0), min(wx1, cx1), min(wy1, cy1)
     win = prep.grey[ay0:ay1, ax0:ax1].copy()
     lab = ink.labels[ay0:ay1, ax0:ax1]
@@ -289,10 +320,69 @@ def cut(prep: raster.Prepared, ink: Ink, ids: Sequence[int], H: float,
         win[rules[ay0:ay1, ax0:ax1]] = 255
     win = cv2.copyMakeBorder(win, ay0 - wy0, wy1 - ay1, ax0 - wx0, wx1 - ax1, cv2.BORDER_CONSTANT, value=255)
     h, w = win.shape
-    if w < h:  # a lone narrow digit: give it the width of a character, centred
-        pad = (h - w) // 2
-        win = cv2.copyMakeBorder(win, 0, 0, pad, h - w - pad, cv2.BORDER_CONSTANT, value=255)
+    if squeeze < 1.0:
+        return cv2.resize(win, (max(1, int(w * squeeze)), h), interpolation=cv2.INTER_AREA)
+    if w < 1.3 * h:
+        # A lone narrow digit, centred in white a little wider than high: alone in a tight
+        # square, 0 came back as the letter O on 0.4% of mild-scan cells, at 1.3 on none.
+        tw = int(1.3 * h)
+        pad = (tw - w) // 2
+        win = cv2.copyMakeBorder(win, 0, 0, pad, tw - w - pad, cv2.BORDER_CONSTANT, value=255)
     return win
+
+
+def make_crop(prep: raster.Prepared, ink: Ink, ids: Sequence[int], H: float,
+              clip: tuple[int, int, int, int] | None, rules: np.ndarray | None,
+              squeeze: bool = True, line: Sequence[int] | None = None) -> Crop:
+    """A crop with its second chances.
+
+    Long lines are squeezed horizontally: recognition time grows with crop width, and PP-OCR
+    reads Chinese squeezed to 0.5 as well as unsqueezed (same character error rate on the
+    labels of mild and hard scans at half the time; 0.4 starts to lose characters; PaddleOCR
+    itself squeezes long lines into its 320-px input). Digits are narrower: a CTC frame is 8 px and a squeezed 00 may
+    have no room for the blank between the zeros, so a squeezed reading with two digits in a
+    row is read again unsqueezed. ``line`` makes this a skimmed prefix of a prose line.
+    """
+    x0, y0, x1, y1 = _bbox(ids, ink.boxes)
+    sq = SQUEEZE if squeeze and x1 - x0 > 3 * H else 1.0
+    img = cut(prep, ink, ids, H, clip, rules, sq)
+
+    def redo(text: str) -> Crop | None:
+        if line is not None and HEADING_RE.match(text):
+            return make_crop(prep, ink, line, H, clip, rules, squeeze)
+        if sq < 1.0 and DIGIT_PAIR.search(text):
+            return make_crop(prep, ink, ids, H, clip, rules, False, line)
+        return None
+
+    return Crop(img, (x0, y0, x1, y1), redo, skimmed=line is not None)
+
+
+def _extend_faint(prep: raster.Prepared, x0: int, y0: int, x1: int, y1: int, lo: int, hi: int,
+                  H: float) -> tuple[int, int]:
+    """Widen a line's box over faint ink next to it, in its own band. A thin horizontal stroke
+    (一, the top of 二/三 in SimSun) can be lighter than the ink threshold on a blurred
+    150-DPI scan; the tight box then cut 一、本年新收… down to 、本年新收…"""
+    weak = min(225.0, prep.threshold + 35.0)
+    reach = max(2, int(0.5 * H))
+    a, b = max(lo, x0 - 2 * reach), min(hi, x1 + 2 * reach)
+    cols = (prep.grey[y0:y1, a:b] < weak).any(axis=0)
+    # Only runs as long as a stroke count: JPEG specks beside a digit made 8 read as "8.".
+    min_run = max(3, int(0.25 * H))
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], cols.astype(np.int8), [0]])))
+    for s, e in zip(edges[::2], edges[1::2]):
+        if e - s < min_run:
+            cols[s:e] = False
+    left, x = x0, x0 - 1
+    while x >= a and left - x <= reach:
+        if cols[x - a]:
+            left = x
+        x -= 1
+    right, x = x1, x1
+    while x < b and x - right <= reach:
+        if cols[x - a]:
+            right = x + 1
+        x += 1
+    return left, right
 
 
 def stitch(crops: Sequence[np.ndarray]) -> np.ndarray:
@@ -306,12 +396,43 @@ def stitch(crops: Sequence[np.ndarray]) -> np.ndarray:
     return np.hstack(parts)
 
 
+def blob_crops(prep: raster.Prepared, box: tuple[int, int, int, int], H: float) -> list[Crop]:
+    """Text lines inside a region by PP-OCR detection (axis-aligned crops of the deskewed page)."""
+    from pipeline.read.ocr import detect_text
+
+    x0, y0, x1, y1 = box
+    m = int(0.3 * H)
+    gx0, gy0 = max(0, x0 - m), max(0, y0 - m)
+    region = prep.grey[gy0:y1 + m, gx0:x1 + m]
+    out = []
+    for a, b, c, d in detect_text(region):
+        bx = (gx0 + int(a), gy0 + int(b), gx0 + int(np.ceil(c)), gy0 + int(np.ceil(d)))
+        if bx[3] - bx[1] < 0.4 * H or bx[2] - bx[0] < 0.3 * H:
+            continue
+        out.append(Crop(prep.grey[bx[1]:bx[3], bx[0]:bx[2]].copy(), bx))
+    return out
+
+
 def _is_speck(ids: Sequence[int], boxes: np.ndarray, H: float) -> bool:
     """A lone dot or short scratch in a cell (seal residue, dirt): smaller than a third of a
     character both ways. A dash (0 written as -) is wider and stays; a decimal point sits in
     a line with its digits and is never alone."""
     x0, y0, x1, y1 = _bbox(ids, boxes)
     return x1 - x0 < 0.35 * H and y1 - y0 < 0.35 * H
+
+
+def _is_rule_residue(ids: Sequence[int], boxes: np.ndarray, H: float, clip: tuple[int, int, int, int]) -> bool:
+    """A thin horizontal or vertical stroke hugging the cell's edge: a piece of a rule the
+    morphology missed (faint, broken under a seal), which reads as 一 or 1. A dash written
+    for zero sits in the middle of its cell and stays."""
+    x0, y0, x1, y1 = _bbox(ids, boxes)
+    w, h = x1 - x0, y1 - y0
+    near = 0.3 * H
+    if h <= 0.2 * H and w >= 3 * h:
+        return y0 - clip[1] <= near or clip[3] - y1 <= near
+    if w <= 0.2 * H and h >= 3 * w:
+        return x0 - clip[0] <= near or clip[2] - x1 <= near
+    return False
 
 
 def _is_vertical_stack(lines: list[list[int]], boxes: np.ndarray, H: float) -> bool:
@@ -325,8 +446,16 @@ def _is_vertical_stack(lines: list[list[int]], boxes: np.ndarray, H: float) -> b
     return max(xs) - min(xs) <= 1.0 * H
 
 
-def page_crops(prep: raster.Prepared, rul: raster.Rulings) -> tuple[list[Crop], list[str]]:
-    """Every text line of the page as a tight crop: per table cell, then outside the tables."""
+def page_crops(prep: raster.Prepared, rul: raster.Rulings, prose: str = "skim",
+               unruled: Sequence[tuple[float, float, float, float]] = ()) -> tuple[list[Crop], list[str], Ink]:
+    """Every text line of the page as a tight crop: per table cell, then outside the tables.
+
+    With ``prose="skim"`` a long prose line outside the tables is cut to its first
+    SKIM_CHARS characters: enough to tell a section heading (read in full afterwards) from
+    running text, which the table extraction does not need and which would otherwise cost as
+    much recognition time as a whole table. Titles (larger characters), short lines, the
+    lines just above a table (table titles, 单位：件) and lines inside ``unruled`` (table
+    regions without ruling lines, from the layout model) are always read in full."""
     ink = text_ink(prep, rul)
     notes: list[str] = []
     kept = np.nonzero(ink.keep)[0]
@@ -352,7 +481,8 @@ def page_crops(prep: raster.Prepared, rul: raster.Rulings) -> tuple[list[Crop], 
             ids = sel[cell_of == cell]
             bx0, by0, bx1, by1 = (int(v) for v in cell_boxes[cell])
             clip = (x0 + bx0, y0 + by0, x0 + bx1, y0 + by1)
-            lines = [l for l in group_lines(ids, ink.boxes, H_tab, split_gap=3.0) if not _is_speck(l, ink.boxes, H_tab)]
+            lines = [l for l in group_lines(ids, ink.boxes, H_tab, split_gap=3.0)
+                     if not _is_speck(l, ink.boxes, H_tab) and not _is_rule_residue(l, ink.boxes, H_tab, clip)]
             if not lines:
                 continue
             if _is_vertical_stack(lines, ink.boxes, H_tab):
@@ -360,17 +490,29 @@ def page_crops(prep: raster.Prepared, rul: raster.Rulings) -> tuple[list[Crop], 
                 crops.append(Crop(img, _bbox([i for l in lines for i in l], ink.boxes)))
                 continue
             for l in lines:
-                crops.append(Crop(cut(prep, ink, l, H_tab, clip, rules), _bbox(l, ink.boxes)))
+                crops.append(make_crop(prep, ink, l, H_tab, clip, rules))
     outside = kept[~in_table[kept]]
     if len(outside):
         H_txt = char_height(ink.boxes[outside], prep.dpi)
+        tops = [t.bbox[1] for t in rul.tables]
         for l in group_lines(outside, ink.boxes, H_txt, split_gap=2.0):
             x0, y0, x1, y1 = _bbox(l, ink.boxes)
             if y1 - y0 > 3 * H_txt:
-                notes.append(f"skipped a non-text blob at ({x0},{y0})-({x1},{y1})")  # picture, seal, scan border
+                # Text stuck to a picture, a grey seal or a scan border: find its lines with
+                # PP-OCR detection inside the blob instead of the row projection.
+                crops += blob_crops(prep, (x0, y0, x1, y1), H_txt)
+                notes.append(f"text detection inside a non-text blob at ({x0},{y0})-({x1},{y1})")
                 continue
-            crops.append(Crop(cut(prep, ink, l, H_txt, None, None), (x0, y0, x1, y1)))
-    return crops, notes
+            full = (prose != "skim" or x1 - x0 <= 1.4 * SKIM_CHARS * H_txt
+                    or char_height(ink.boxes[l], prep.dpi) >= 1.25 * H_txt
+                    or any(0 <= t - y1 <= 4 * H_txt for t in tops)
+                    or any(a <= (x0 + x1) / 2 <= c and b <= (y0 + y1) / 2 <= d for a, b, c, d in unruled))
+            if full:
+                crops.append(make_crop(prep, ink, l, H_txt, None, None))
+                continue
+            head = [i for i in l if ink.boxes[i, 2] <= x0 + SKIM_CHARS * H_txt] or l[:1]
+            crops.append(make_crop(prep, ink, head, H_txt, None, None, line=l))
+    return crops, notes, ink
 
 
 # --------------------------------------------------------------------------- pages and documents
@@ -384,16 +526,46 @@ class PageResult:
 
 
 def read_page(img: np.ndarray, number: int, dpi: float, engine: str = "rapid",
-              batch_size: int = DEFAULT_BATCH, detect_orientation: bool = True) -> PageResult:
+              batch_size: int = DEFAULT_BATCH, detect_orientation: bool = True,
+              prose: str = "skim") -> PageResult:
     """One page image -> Page (words + segments in the upright, deskewed page's pixels)."""
+    scale = np.eye(3)
     if dpi > WORK_DPI_MAX * 1.1:
         f = WORK_DPI_MAX / dpi
         img = cv2.resize(img, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
         dpi = float(WORK_DPI_MAX)
+        scale = np.diag([f, f, 1.0])
     prep = raster.prepare(img, dpi, detect_orientation=detect_orientation)
+    prep.matrix = prep.matrix @ scale  # input pixels -> page pixels, the downscale included
     rul = raster.find_rulings(prep.ink, dpi, prep.seal)
-    crops, notes = page_crops(prep, rul)
-    readings: list[Reading] = get_recognizer(engine).recognize([c.image for c in crops], batch_size) if crops else []
+    unruled: list[tuple[float, float, float, float]] = []
+    layout_notes: list[str] = []
+    if not rul.tables and prep.ink.mean() > 0.002:
+        # No ruling grid: ask the layout model whether the page holds a table anyway (drawn
+        # without rules, or a picture of one); its lines are then read in full, and the
+        # caller is told that no grid could be built here.
+        from pipeline.read.ocr import layout_regions
+
+        for cls, score, (a, b, c, d) in layout_regions(prep.grey, ("table",)):
+            unruled.append((a, b, c, d))
+            layout_notes.append(f"a table without ruling lines at ({a:.0f},{b:.0f})-({c:.0f},{d:.0f}) "
+                                f"(layout {cls} {score:.2f}): its text is read as lines, no grid")
+    crops, notes, _ink = page_crops(prep, rul, prose, unruled)
+    notes = layout_notes + notes
+    rec = get_recognizer(engine)
+    readings: list[Reading] = rec.recognize([c.image for c in crops], batch_size) if crops else []
+    pending = list(range(len(crops)))
+    for _ in range(3):  # heading found in a skimmed line -> full line -> unsqueezed if digits
+        redo = [(k, crops[k].redo(readings[k].text)) for k in pending if crops[k].redo is not None]
+        redo = [(k, c) for k, c in redo if c is not None]
+        if not redo:
+            break
+        for (k, c), r in zip(redo, rec.recognize([c.image for _, c in redo], batch_size)):
+            crops[k], readings[k] = c, r
+        pending = [k for k, _ in redo]
+    skimmed = sum(1 for c in crops if c.skimmed)
+    if skimmed:
+        notes.append(f"{skimmed} prose lines read only in their first {SKIM_CHARS} characters (prose='skim')")
     words = [
         Word(text=r.text, x0=float(c.box[0]), top=float(c.box[1]), x1=float(c.box[2]), bottom=float(c.box[3]),
              confidence=r.score, alternatives=r.alternatives)
@@ -409,9 +581,9 @@ def read_page(img: np.ndarray, number: int, dpi: float, engine: str = "rapid",
     return PageResult(page, prep, rul, notes)
 
 
-def read_images(images: Sequence[ImageInput], path: str | Path, kind: str = "image",
+def read_images(images: Iterable[ImageInput], path: str | Path, kind: str = "image",
                 numbers: Sequence[int] | None = None, engine: str = "rapid",
-                sha256: str | None = None) -> Document:
+                sha256: str | None = None, prose: str = "skim") -> Document:
     """Read page images (arrays, or (array, dpi) pairs; DPI guessed from an A4 page otherwise)
     into a Document. Raises UnreadableInput when no page has any text."""
     pages: list[Page] = []
@@ -420,41 +592,55 @@ def read_images(images: Sequence[ImageInput], path: str | Path, kind: str = "ima
     for k, item in enumerate(images):
         img, dpi = item if isinstance(item, tuple) else (item, None)
         if img is None or getattr(img, "size", 0) == 0:
-            raise UnreadableInput(f"{Path(path).name}: page {k + 1} has no pixels")
+            raise UnreadableInput(f"{path}: page {k + 1} has no pixels")
         if dpi is None:
             dpi, note = _guess_dpi(img.shape, None)
             warns.append(f"page {k + 1}: {note}")
         if sha256 is None:
-            h.update(np.ascontiguousarray(img).tobytes()[:1 << 20])
+            h.update(np.ascontiguousarray(img))
         number = numbers[k] if numbers else k + 1
-        res = read_page(img, number, float(dpi), engine=engine)
+        res = read_page(img, number, float(dpi), engine=engine, prose=prose)
         pages.append(res.page)
         warns += res.notes
         if not res.page.words:
             warns.append(f"page {number}: no text found")
     if not pages:
-        raise UnreadableInput(f"{Path(path).name} has no pages")
+        raise UnreadableInput(f"{path} has no pages")
     if not any(p.words for p in pages):
-        raise UnreadableInput(f"{Path(path).name}: no text on any page (blank or not a document)")
+        raise UnreadableInput(f"{path}: no text on any page (blank or not a document)")
     return Document(path=str(path), sha256=sha256 or h.hexdigest(), kind=kind, pages=pages, warnings=warns)
 
 
-def read_image_file(path: str | Path, engine: str = "rapid") -> Document:
+def read_image_file(path: str | Path, engine: str = "rapid", prose: str = "skim") -> Document:
     """Read a .png/.jpg/.jpeg/.tif/.tiff file (every TIFF page) into a Document of kind "image"."""
     path = Path(path)
     if path.suffix.lower() not in IMAGE_SUFFIXES:
-        raise UnreadableInput(f"{path.name}: not an image file ({', '.join(IMAGE_SUFFIXES)})")
-    pages, notes, data = load_image_pages(path)
-    doc = read_images(pages, path, kind="image", engine=engine, sha256=_sha256_bytes(data))
+        raise UnreadableInput(f"{path}: not an image file ({', '.join(IMAGE_SUFFIXES)})")
+    data = _read_bytes(path)
+    notes: list[str] = []
+
+    def pages() -> Iterator[tuple[np.ndarray, float]]:
+        for arr, dpi, note in iter_image_pages(path, data):
+            if note:
+                notes.append(note)
+            yield arr, dpi
+
+    doc = read_images(pages(), path, kind="image", engine=engine, sha256=_sha256_bytes(data), prose=prose)
     doc.warnings[:0] = notes
     return doc
 
 
 def read_pdf_scan(path: str | Path, page_numbers: Sequence[int] | None = None, dpi: float | None = None,
-                  engine: str = "rapid", kind: str = "pdf-scan") -> Document:
-    """OCR the given pages of a PDF (all by default), e.g. an image-only scan."""
+                  engine: str = "rapid", kind: str = "pdf-scan", prose: str = "skim") -> Document:
+    """OCR the given pages of a PDF (1-based; all by default), e.g. an image-only scan."""
+    import pypdfium2 as pdfium
+
     path = Path(path)
-    rendered = render_pdf_pages(path, page_numbers, dpi)
-    numbers = list(page_numbers) if page_numbers else list(range(1, len(rendered) + 1))
-    return read_images(rendered, path, kind=kind, numbers=numbers, engine=engine,
-                       sha256=_sha256_bytes(path.read_bytes()))
+    data = _read_bytes(path)
+    if not page_numbers:
+        try:
+            page_numbers = list(range(1, len(pdfium.PdfDocument(data)) + 1))
+        except pdfium.PdfiumError as exc:
+            raise UnreadableInput(f"{path} is not a readable PDF ({exc})") from exc
+    return read_images(iter_pdf_pages(path, page_numbers, dpi), path, kind=kind, numbers=list(page_numbers),
+                       engine=engine, sha256=_sha256_bytes(data), prose=prose)

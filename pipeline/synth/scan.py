@@ -7,7 +7,8 @@ bilevel (fax), the file is JPEG-compressed, and some pages end up rotated by 90/
 Everything is drawn from one ``numpy`` generator seeded per (seed, page): same seed, same
 bytes.
 
-    python -m pipeline.synth.scan samples/digital/x.pdf --level mild --seed 1 --out DIR
+    python -m pipeline.synth.scan samples/digital/x.pdf --level mild --seed 1 --out x.pdf
+    python -m pipeline.synth.scan bench samples/digital/x.pdf --level hard --seeds 1,2 --pages 2,3
 """
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ import argparse
 import io
 import json
 import math
+import re
+import sys
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Literal, Sequence
@@ -339,7 +342,127 @@ def scan_sample(src: str | Path, out: str | Path, level: str = "mild", seed: int
     return written
 
 
+# --------------------------------------------------------------------------- reader benchmark
+
+NUMBER = re.compile(r"^-?[0-9][0-9,]*(\.[0-9]+)?$")
+
+
+def truth_cells(pdf_path: Path, page_index: int) -> list[tuple[tuple[float, float, float, float], str]]:
+    """The numeric cells of a digital page (box in points, text) from its text layer."""
+    import pdfplumber
+
+    out = []
+    with pdfplumber.open(str(pdf_path)) as pdf:
+        page = pdf.pages[page_index]
+        for table in page.find_tables():
+            for row in table.rows:
+                for box in row.cells:
+                    if box is None:
+                        continue
+                    text = (page.crop(box).extract_text() or "").replace("\n", "").replace(" ", "")
+                    if NUMBER.match(text):
+                        out.append((tuple(box), text))  # type: ignore[arg-type]
+    return out
+
+
+def _cell_text(words: Sequence[tuple[str, float, float]], m: np.ndarray, box: tuple[float, ...], k: float) -> str:
+    """Text of the words whose centre falls in a truth cell mapped by ``m`` (points*k -> px)."""
+    corners = [m @ np.array([x * k, y * k, 1.0]) for x, y in ((box[0], box[1]), (box[2], box[1]), (box[2], box[3]), (box[0], box[3]))]
+    xs = [c[0] / c[2] for c in corners]
+    ys = [c[1] / c[2] for c in corners]
+    inside = [(cx, t) for t, cx, cy in words if min(xs) < cx < max(xs) and min(ys) < cy < max(ys)]
+    return "".join(t for _, t in sorted(inside)).replace(" ", "")
+
+
+def _bench_child(engine: str, src: Path, level: str, seeds: Sequence[int], pages: Sequence[int]) -> dict:
+    """Time one engine on simulated scans of ``pages`` of ``src``; score its numeric cells."""
+    import resource
+    import time
+
+    from pipeline.read import scan as reader
+    from pipeline.read.ocr import full_page_engine
+    from pipeline.read.raster import rot90_matrix
+
+    scanned = [(seed, i, sp) for seed in seeds for i, sp in zip(pages, scan_pdf_pages(src, level, seed, pages))]
+    truth = {i: truth_cells(src, i) for i in pages}
+
+    def run(sp: ScannedPage, number: int) -> tuple[list[tuple[str, float, float]], np.ndarray]:
+        img = sp.image if sp.image.ndim == 2 else np.ascontiguousarray(sp.image[..., ::-1])  # RGB -> BGR
+        h, w = sp.image.shape[:2]
+        hs, ws = (h, w) if sp.profile.rotate % 180 == 0 else (w, h)
+        to_scan = rot90_matrix(sp.profile.rotate // 90, ws, hs) @ np.array(sp.matrix)
+        if engine == "reader":
+            res = reader.read_page(img, number, float(sp.profile.dpi))
+            return [(wd.text, wd.cx, wd.cy) for wd in res.page.words], res.prepared.matrix @ to_scan
+        out = full_page_engine()(img)
+        boxes = out.boxes if getattr(out, "boxes", None) is not None else []
+        return [(t, float(b[:, 0].mean()), float(b[:, 1].mean())) for b, t in zip(boxes, out.txts or ())], to_scan
+
+    run(scanned[0][2], 1)  # load the models: not per-page work
+    times, cpu, exact, total, wrong = [], [], 0, 0, []
+    for seed, i, sp in scanned:
+        t0, c0 = time.perf_counter(), time.process_time()
+        words, m = run(sp, i + 1)
+        times.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
+        for box, text in truth[i]:
+            got = _cell_text(words, m, box, sp.profile.dpi / 72.0)
+            total += 1
+            if got == text:
+                exact += 1
+            else:
+                wrong.append(f"seed {seed} p{i + 1}: {text!r} read {got!r}")
+    return {"engine": engine, "level": level, "pages": len(times), "s_per_page": sum(times) / len(times),
+            "s_per_page_median": float(np.median(times)), "cpu_s_per_page": sum(cpu) / len(cpu),
+            "cells": total, "exact": exact,
+            "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "wrong": wrong[:20]}
+
+
+def bench(src: Path, level: str, seeds: Sequence[int], pages: Sequence[int]) -> list[dict]:
+    """Reader vs rapidocr's full-page det+cls+rec, each in a fresh process (clean peak RSS)."""
+    import subprocess
+    import sys
+
+    results = []
+    for engine in ("reader", "baseline"):
+        cmd = [sys.executable, "-m", "pipeline.synth.scan", "bench", str(src), "--child", engine, "--level", level,
+               "--seeds", ",".join(map(str, seeds)), "--pages", ",".join(str(p + 1) for p in pages)]
+        proc = subprocess.run(cmd, capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise RuntimeError(proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else f"exit {proc.returncode}")
+        results.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+    return results
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["bench"]:
+        ap = argparse.ArgumentParser(prog="python -m pipeline.synth.scan bench",
+                                     description="seconds per table page and numeric-cell accuracy of the scan "
+                                                 "reader against rapidocr's full-page OCR, on simulated scans")
+        ap.add_argument("src", type=Path)
+        ap.add_argument("--level", default="mild", choices=[*LEVELS, "random"])
+        ap.add_argument("--seeds", default="1,2")
+        ap.add_argument("--pages", default="2,3", help="1-based table pages")
+        ap.add_argument("--child", default=None, help=argparse.SUPPRESS)
+        a = ap.parse_args(argv[1:])
+        seeds = [int(x) for x in a.seeds.split(",")]
+        pages = [int(x) - 1 for x in a.pages.split(",")]
+        if a.child:
+            print(json.dumps(_bench_child(a.child, a.src, a.level, seeds, pages), ensure_ascii=False))
+            return 0
+        res = bench(a.src, a.level, seeds, pages)
+        for r in res:
+            print(f"{r['engine']:>8}: {r['s_per_page']:.3f} s/page (median {r['s_per_page_median']:.3f}, "
+                  f"CPU {r['cpu_s_per_page']:.3f} s), "
+                  f"{r['exact']}/{r['cells']} numeric cells exact ({r['exact'] / max(1, r['cells']):.2%}), "
+                  f"peak RSS {r['maxrss_mb']:.0f} MB")
+            for w in r["wrong"][:8]:
+                print(f"          {w}")
+        print(f"   ratio: {res[0]['s_per_page'] / res[1]['s_per_page']:.2f}x the baseline's wall time, "
+              f"{res[0]['cpu_s_per_page'] / res[1]['cpu_s_per_page']:.2f}x its CPU time "
+              f"({a.level}, seeds {a.seeds}, pages {a.pages}, {res[0]['pages']} page reads each)")
+        return 0
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("src", help="digital sample PDF")
     ap.add_argument("--level", default="mild", choices=[*LEVELS, "random"])
