@@ -470,7 +470,9 @@ def markdown_report(results: list[DocResult]) -> str:
 # Per-document metrics compared with a baseline, and the direction that is better.
 _HIGHER = ("cell_accuracy", "tables_exact", "doc_exact", "tables_found_ok", "label_accuracy",
            "agency_ok", "year_ok", "format_ok")
-_LOWER = ("spurious_cells", "silent_cells", "uncertain_correct", "unexpected_unmapped", "check_mismatches")
+# Correct-but-uncertain cells are printed, not judged: a fix that reads more cells right in a
+# flagged table raises that count, and that is progress.
+_LOWER = ("spurious_cells", "silent_cells", "unexpected_unmapped", "check_mismatches")
 
 
 def to_baseline(results: list[DocResult]) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from pipeline.labels import MappedCell, SectionResult, map_s2, map_s3, map_s4
 from pipeline.locate import TABLE_SECTIONS, find_headings, locate_tables
 from pipeline.meta import find_agency_year
 from pipeline.read import read_document
+from pipeline.repair import repair_with_identities
 from pipeline.values import parse_value
 
 SCHEMA_VERSION = 1
@@ -49,6 +50,10 @@ def extract_path(path: Path) -> dict[str, Any]:
     if year is None:
         warnings.append("report year not found")
     checks = run_checks(cells)
+    repair = repair_with_identities(cells, checks)
+    if repair is not None:
+        checks = run_checks(cells)
+        warnings.append(repair)
     return {
         "schema_version": SCHEMA_VERSION,
         "source": {"path": str(path), "sha256": document.sha256, "kind": document.kind, "pages": len(document.pages)},
@@ -71,8 +76,14 @@ def _cell_output(mapped: MappedCell) -> dict[str, Any]:
         # Without rules a blank cell can slip into its neighbour's place, and a wrapped label into
         # the wrong row, in ways the identities do not always reveal.
         notes.append("table without ruling: cell placed from word positions")
+    alternatives = _alternatives(cell)
     if parsed.problem:
         notes.append(parsed.problem)
+        if alternatives:
+            # The recogniser's own next reading that is a number (a 0 under a seal read as o).
+            best = alternatives[0]
+            parsed = parse_value(best["text"])
+            notes.append(f"read as {best['text']!r}, the recogniser's best numeric alternative")
     value = parsed.value
     if value is not None:
         if mapped.kind == "count" and (value < 0 or isinstance(value, float)):
@@ -93,7 +104,21 @@ def _cell_output(mapped: MappedCell) -> dict[str, Any]:
         output["unit"] = unit
     if notes:
         output["note"] = "; ".join(notes)
+    if alternatives:
+        output["alternatives"] = alternatives
     return output
+
+
+def _alternatives(cell) -> list[dict[str, Any]]:
+    """Other readings of a one-word OCR cell that are numbers, most likely first."""
+    if len(cell.words) != 1:
+        return []
+    found = []
+    for text, score in cell.words[0].alternatives:
+        parsed = parse_value(text)
+        if parsed.value is not None and parsed.problem is None and text.strip():
+            found.append({"text": text, "value": parsed.value, "score": score})
+    return found
 
 
 def _report_format(results: dict[str, SectionResult], year: int | None) -> str | None:

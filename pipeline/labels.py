@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from rapidfuzz import fuzz
+
 from pipeline.grid import Fragment, GridCell
 from pipeline.structure import BodyRow, Column, best_label, namer_for, rows_with_header, similarity
 from pipeline.taxonomy import Label, load
@@ -203,7 +205,7 @@ def map_s2(fragments: list[Fragment]) -> SectionResult:
             continue
         label, sim = best_label(row.own_label, row_labels)
         if label is None or sim < WEAK_LABEL or label.id in seen_rows:
-            if _ITEM.search(normalize(row.own_label)):
+            if _is_item_line(normalize(row.own_label)):
                 continue
             result.unmapped.append(_unmapped("s2", row))
             continue
@@ -214,6 +216,8 @@ def map_s2(fragments: list[Fragment]) -> SectionResult:
             unit = (_header_unit(row.columns[column_id]) or column.unit) if column.kind == "amount" else None
             mapped = MappedCell(f"s2.{label.id}.{column_id}", cell, row.own_label, kind=column.kind, unit=unit)
             mapped.notes.extend(_column_notes(row.columns[column_id]))
+            if column_id not in _form_columns(label.id):
+                mapped.notes.append(f"column {column_id!r} is not on the form for {label.label}: header misread?")
             result.cells.append(mapped)
     if "procurement" in seen_rows or "other_mgmt_services" in seen_rows:
         formats_seen.add("2019")
@@ -222,12 +226,20 @@ def map_s2(fragments: list[Fragment]) -> SectionResult:
     return result
 
 
+def _is_item_line(text: str) -> bool:
+    """第二十条第（X）项, also when misread (第二子条第（八) by OCR."""
+    if _ITEM.search(text) and len(text) <= 14:
+        return True
+    items = [normalize(item.label) for item in load().s2_items]
+    return 5 <= len(text) <= 14 and max(fuzz.ratio(text, item) for item in items) >= 70
+
+
 def _split_items(fragment: Fragment) -> list[Fragment]:
     """The fragment cut at its item lines, each block keeping the grid."""
     blocks: list[list[int]] = [[]]
     for index, cells in enumerate(fragment.rows()):
         text = normalize("".join(c.text for c in {id(c): c for c in cells}.values()))
-        if _ITEM.search(text) and len(text) <= 14:
+        if _is_item_line(text):
             blocks.append([])
         else:
             blocks[-1].append(index)
@@ -250,6 +262,17 @@ class _SubFragment(Fragment):
     def rows(self) -> list[list[GridCell]]:
         rows = super().rows()
         return [row if index in self._keep else [] for index, row in enumerate(rows)]
+
+
+def _form_columns(row_id: str) -> set[str]:
+    """Columns the forms (either format) give a row of table 二."""
+    return {
+        column
+        for item in load().s2_items
+        if any(row_id in rows for rows in item.rows.values())
+        for columns in item.columns.values()
+        for column in columns
+    }
 
 
 def _column_formats(column_id: str) -> set[str]:

@@ -188,8 +188,18 @@ def rows_with_header(
             found = columns_from_header([r for r in rows[: end + 1] if r], name_column)
             if found:
                 columns, start = found, end + 1
-        for index in range(start, len(rows)):
+        index = start
+        while index < len(rows):
+            if rows[index] and is_header_row(rows[index]):
+                # A later header (a repeated one, or the next block of table 二) sets new columns.
+                end = index
+                while end + 1 < len(rows) and rows[end + 1] and is_header_row(rows[end + 1]):
+                    end += 1
+                columns = columns_from_header(rows[index : end + 1], name_column) or columns
+                index = end + 1
+                continue
             row = body_row(rows[index], columns, fragment.page, index)
             if row is not None:
                 body.append(row)
+            index += 1
     return body, columns
