@@ -85,3 +85,33 @@ def test_csv_long_format(tmp_path):
     assert lines[0] == "source,agency,year,format,section,row_id,column_id,canonical_row_label,printed_row_label,value,unit,status,note,page"
     assert len(lines) == 1 + 212
     assert any(line.endswith(",s2,procurement,amount,政府集中采购,政府集中采购,232.47,万元,ok,,2") for line in lines)
+
+
+@pytest.fixture
+def bad_images(tmp_path: Path) -> dict[str, Path]:
+    import numpy as np
+    from PIL import Image, ImageDraw
+
+    files = {name: tmp_path / f"{name}.png" for name in ("blank", "no_table", "corrupt", "bomb")}
+    Image.new("RGB", (1240, 1754), "white").save(files["blank"])
+    page = Image.new("RGB", (1240, 1754), "white")
+    ImageDraw.Draw(page).text((100, 300), "Holiday photo, summer 2023", fill="black", font_size=48)
+    page.save(files["no_table"])
+    files["corrupt"].write_bytes(files["no_table"].read_bytes()[:200])
+    Image.fromarray(np.zeros((1, 1), np.uint8)).resize((30000, 30000)).convert("1").save(files["bomb"])
+    return files
+
+
+IMAGE_ERRORS = {
+    "blank": ": no text on any page (blank or not a document)",
+    "no_table": ": not a 政府信息公开工作年度报告 (no section headings and no statistics tables found)",
+    "corrupt": " is corrupt or truncated (image file is truncated)",
+    "bomb": ": image over the 80 Mpx limit for a page scan (decompression bomb?)",
+}
+
+
+@pytest.mark.parametrize("kind", sorted(IMAGE_ERRORS))
+def test_bad_images_one_line_and_exit_2(bad_images, kind):
+    result = run_cli(str(bad_images[kind]))
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == f"error: {bad_images[kind]}{IMAGE_ERRORS[kind]}\n"

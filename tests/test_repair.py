@@ -1,0 +1,44 @@
+"""Identity-guided repair on the seed's real output with one cell misread as an OCR engine would."""
+from __future__ import annotations
+
+import copy
+
+from pipeline.checks import run_checks
+from pipeline.repair import repair_with_identities
+
+
+def misread(output: dict, key: str, text: str, value: int, alternatives: list[tuple[str, int]]) -> dict:
+    cells = copy.deepcopy(output["cells"])
+    cells[key].update(text=text, value=value, confidence=0.62)
+    cells[key]["alternatives"] = [{"text": t, "value": v, "score": 0.3} for t, v in alternatives]
+    return cells
+
+
+def test_the_one_alternative_that_makes_every_identity_hold_is_taken(seed_output):
+    cells = misread(seed_output, "s3.rejected.duplicate.natural", "7", 7, [("9", 9), ("1", 1)])
+    checks = run_checks(cells)
+    assert {c["id"] for c in checks if c["ok"] is False} == {"s3.row_total.rejected.duplicate", "s3.outcomes.natural"}
+    warning = repair_with_identities(cells, checks)
+    fixed = cells["s3.rejected.duplicate.natural"]
+    assert (fixed["value"], fixed["status"]) == (1, "uncertain")
+    assert fixed["note"] == "read as '1' instead of '7': the only alternative reading that makes every identity hold"
+    assert warning.startswith("s3.rejected.duplicate.natural: read as '1' instead of '7'")
+    assert all(c["ok"] for c in run_checks(cells))
+
+
+def test_no_repair_when_two_readings_would_fix_it(seed_output):
+    # 未经复议直接起诉 总计 3 misread as 8: reading it back as 3 fixes its identity, and so would
+    # reading 其他结果 1 as 6 (2 + 0 + 6 + 0 = 8); table 四 has no second identity to tell which.
+    cells = misread(seed_output, "s4.suit_direct.total", "8", 8, [("3", 3)])
+    cells["s4.suit_direct.other"]["alternatives"] = [{"text": "6", "value": 6, "score": 0.2}]
+    before = {k: c["value"] for k, c in cells.items()}
+    warning = repair_with_identities(cells, run_checks(cells))
+    assert {k: c["value"] for k, c in cells.items()} == before
+    assert cells["s4.suit_direct.total"]["status"] == cells["s4.suit_direct.other"]["status"] == "uncertain"
+    assert warning == "identities ['s4.total.suit_direct'] fail; 2 single-cell readings would fix them, none taken"
+
+
+def test_no_failing_identity_no_change(seed_output):
+    cells = copy.deepcopy(seed_output["cells"])
+    assert repair_with_identities(cells, run_checks(cells)) is None
+    assert cells == seed_output["cells"]
