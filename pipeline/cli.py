@@ -117,11 +117,14 @@ def eval_command(
 def bench_command(
     files: list[Path] = typer.Argument(..., help="PDFs or folders of PDFs."),
     repeat: int = typer.Option(5, "--repeat", help="Interleaved runs per file; the median is reported."),
+    baseline: list[str] = typer.Option(
+        ["pdfplumber"], "--baseline", help="pdfplumber (text PDFs) and/or rapidocr (scans: full-page PP-OCR)."
+    ),
 ) -> None:
-    """Seconds per page for extract and, in the same run, pdfplumber alone (words + lines); peak memory."""
+    """Seconds per page for extract and, in the same run, a reader-only baseline; peak memory."""
     from pipeline.bench import run_bench
 
-    run_bench(files, repeat)
+    run_bench(files, repeat, tuple(baseline))
 
 
 @app.command("synth")
