@@ -54,7 +54,7 @@ def read_document(path: Path, ocr_engine: str = "rapid") -> Document:
     from pipeline.read.pdf import read_pdf
 
     document = read_pdf(path)
-    unusable = [page.number for page in document.pages if not text_layer_usable(page)]
+    unusable = [page.number for page in document.pages if page.geometry_loaded and not text_layer_usable(page)]
     if not unusable:
         return document
     from pipeline.read.scan import UnreadableInput, read_pdf_scan

@@ -12,6 +12,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from pipeline.document import Document, Page, Segment, Word
 from pipeline.errors import InputError
+from pipeline.read.triage import plan
 
 MIN_SEGMENT = 2.0  # pt; shorter edges are the ends of thin filled rectangles, not rules
 _CID = re.compile(r"\(cid:\d+\)")
@@ -26,9 +27,14 @@ def file_sha256(path: Path) -> str:
 
 
 def read_pdf(path: Path) -> Document:
+    """Every page; the words and rules only of the pages that hold the tables (see triage)."""
+    needed, light = plan(path)
     try:
         with pdfplumber.open(path) as pdf:
-            pages = [_read_page(page) for page in pdf.pages]
+            pages = [
+                _read_page(page) if needed is None or page.page_number in needed else light.get(page.page_number) or _skipped(page)
+                for page in pdf.pages
+            ]
     except Exception as exc:  # pdfminer raises many kinds, often wrapped; all mean "unreadable"
         raise InputError(_unreadable_message(path, exc)) from None
     if not pages:
@@ -44,17 +50,21 @@ def _unreadable_message(path: Path, exc: Exception) -> str:
     return f"{path}: corrupt or truncated PDF ({detail})"
 
 
+def _skipped(page: "pdfplumber.page.Page") -> Page:
+    return Page(number=page.page_number, width=float(page.width), height=float(page.height), geometry_loaded=False)
+
+
 def _read_page(page: "pdfplumber.page.Page") -> Page:
     segments = [
         Segment(float(e["x0"]), float(e["top"]), float(e["x1"]), float(e["bottom"]))
         for e in page.edges
         if max(float(e["x1"]) - float(e["x0"]), float(e["bottom"]) - float(e["top"])) >= MIN_SEGMENT
     ]
-    words = _words(page.chars, segments)
+    words = group_chars(page.chars, segments)
     return Page(number=page.page_number, width=float(page.width), height=float(page.height), words=words, segments=segments)
 
 
-def _words(chars: list[dict], segments: list[Segment]) -> list[Word]:
+def group_chars(chars: list[dict], segments: list[Segment]) -> list[Word]:
     """Group characters into words, never across a vertical rule (adjacent cells can touch)."""
     verticals = sorted((s.x0, s.y0, s.y1) for s in segments if not s.horizontal)
     xs = [v[0] for v in verticals]
