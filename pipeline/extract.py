@@ -10,6 +10,7 @@ from pipeline.labels import MappedCell, SectionResult, map_s2, map_s3, map_s4
 from pipeline.locate import TABLE_SECTIONS, find_headings, locate_tables
 from pipeline.meta import find_agency_year
 from pipeline.read import read_document
+from pipeline.taxonomy import load
 from pipeline.repair import repair_with_identities
 from pipeline.values import parse_value
 
@@ -32,19 +33,17 @@ def extract_path(path: Path) -> dict[str, Any]:
     cells: dict[str, dict[str, Any]] = {}
     unmapped: list[dict] = []
     tables: dict[str, dict[str, Any]] = {}
+    agency, year = find_agency_year(document.pages)
     for section in TABLE_SECTIONS:
-        result = results.get(section)
+        result = results.get(section) or _absent(section, year)
         found = bool(result and any(m.cell is not None for m in result.cells))
         tables[section] = {"found": found, "pages": sorted({f.page for f in fragments[section]})}
         if not found:
             warnings.append(f"{section}: table {SECTION_NAMES[section]} not found")
-        if result is None:
-            continue
         warnings.extend(result.warnings)
         unmapped.extend(result.unmapped)
         for mapped in result.cells:
             cells[mapped.key] = _cell_output(mapped)
-    agency, year = find_agency_year(document.pages)
     if agency is None:
         warnings.append("agency not found in the title")
     if year is None:
@@ -64,6 +63,19 @@ def extract_path(path: Path) -> dict[str, Any]:
         "checks": checks,
         "warnings": warnings,
     }
+
+
+def _absent(section: str, year: int | None) -> SectionResult:
+    """A table not found: the cells its form has, all missing (table 二's form depends on a
+    format only the table itself tells, so it has none)."""
+    tax = load()
+    result = SectionResult()
+    if section == "s3":
+        fmt = "2019" if year is not None and year <= 2020 else "2021"
+        result.cells = [MappedCell(f"s3.{row}.{col.id}", None, "", notes=["table not found"]) for row in tax.s3_row_ids(fmt) for col in tax.s3_columns]
+    elif section == "s4":
+        result.cells = [MappedCell(f"s4.{g.id}.{c.id}", None, "", notes=["table not found"]) for g in tax.s4_groups for c in tax.s4_columns]
+    return result
 
 
 def _cell_output(mapped: MappedCell) -> dict[str, Any]:

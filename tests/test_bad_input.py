@@ -115,3 +115,24 @@ def test_bad_images_one_line_and_exit_2(bad_images, kind):
     result = run_cli(str(bad_images[kind]))
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr == f"error: {bad_images[kind]}{IMAGE_ERRORS[kind]}\n"
+
+
+def test_report_without_section_four(tmp_path):
+    """The seed rendered without its table 四: warning, 四's cells missing, the rest extracted, exit 1."""
+    from pipeline.synth import render
+    from pipeline.synth.seed import seed_variant
+
+    gold = json.loads(SEED_PDF.with_name("meizhou_hrss_2022.gold.json").read_text(encoding="utf-8"))
+    gold["cells"] = {k: v for k, v in gold["cells"].items() if not k.startswith("s4.")}
+    gold["tables"] = ["s2", "s3"]
+    pdf = tmp_path / "no_s4.pdf"
+    render(gold, seed_variant(), pdf)
+    result = run_cli(str(pdf), "-q")
+    assert result.returncode == 1 and result.stderr == ""
+    output = json.loads(result.stdout)
+    assert output["warnings"] == ["s4: table 四、行政复议、行政诉讼情况 not found"]
+    assert output["tables"]["s4"] == {"found": False, "pages": []}
+    missing = {k: c for k, c in output["cells"].items() if c["status"] == "missing"}
+    assert sorted(missing) == sorted(f"s4.{g}.{c}" for g in ("review", "suit_direct", "suit_after_review") for c in ("upheld", "corrected", "other", "pending", "total"))
+    assert all(c["note"] == "table not found" and c["value"] is None for c in missing.values())
+    assert {k: c["value"] for k, c in output["cells"].items() if c["status"] == "ok"} == gold["cells"]
