@@ -57,30 +57,49 @@ def summary(path: Path, output: dict[str, Any]) -> str:
     return line
 
 
+def _extract_one(path: Path) -> tuple[Path, dict[str, Any] | None, str | None]:
+    """(path, output, None) or (path, None, one-line error): never raises, so that a bulk run goes on."""
+    from pipeline.extract import extract_path
+
+    try:
+        return path, extract_path(path), None
+    except InputError as exc:
+        return path, None, str(exc)
+    except Exception as exc:  # a bug must not stop a bulk run nor print a traceback
+        return path, None, f"{path}: internal error ({type(exc).__name__}: {exc})"
+
+
+def _extract_all(files: list[Path], jobs: int):
+    if jobs <= 1 or len(files) <= 1:
+        yield from map(_extract_one, files)
+        return
+    import multiprocessing
+    import os
+
+    # Each worker gets one OCR thread: processes, not threads, share the cores.
+    os.environ.setdefault("GOVREPORT_OCR_THREADS", "1")
+    with multiprocessing.get_context("spawn").Pool(jobs) as pool:
+        yield from pool.imap(_extract_one, files)
+
+
 @app.command()
 def run(
-    files: list[Path] = typer.Argument(..., help="Report files (PDF)."),
+    files: list[Path] = typer.Argument(..., help="Report files: PDF (text or scanned), PNG, JPEG, TIFF."),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="Output file; a directory when several files are given."),
     fmt: OutputFormat = typer.Option(OutputFormat.json, "--format", help="json (the contract) or csv (one row per cell)."),
     quiet: bool = typer.Option(False, "-q", "--quiet", help="No per-file summary on standard error."),
+    jobs: int = typer.Option(1, "-j", "--jobs", help="Worker processes for several files (outputs keep the input order)."),
 ) -> None:
     """Extract every cell of the three tables of each report (the default command)."""
     from pipeline.export import to_csv, to_json
-    from pipeline.extract import extract_path
 
     many = len(files) > 1
     if many and output is not None:
         output.mkdir(parents=True, exist_ok=True)
     worst = EXIT_OK
-    for path in files:
-        try:
-            result = extract_path(path)
-        except InputError as exc:
-            typer.echo(f"error: {exc}", err=True)
-            worst = max(worst, EXIT_UNREADABLE)
-            continue
-        except Exception as exc:  # a bug must not stop a bulk run nor print a traceback
-            typer.echo(f"error: {path}: internal error ({type(exc).__name__}: {exc})", err=True)
+    for path, result, error in _extract_all(files, jobs):
+        if result is None:
+            typer.echo(f"error: {error}", err=True)
             worst = max(worst, EXIT_UNREADABLE)
             continue
         worst = max(worst, exit_code(result))

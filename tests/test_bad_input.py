@@ -136,3 +136,12 @@ def test_report_without_section_four(tmp_path):
     assert sorted(missing) == sorted(f"s4.{g}.{c}" for g in ("review", "suit_direct", "suit_after_review") for c in ("upheld", "corrected", "other", "pending", "total"))
     assert all(c["note"] == "table not found" and c["value"] is None for c in missing.values())
     assert {k: c["value"] for k, c in output["cells"].items() if c["status"] == "ok"} == gold["cells"]
+
+
+def test_worker_processes_give_the_same_lines_in_input_order(bad_files):
+    files = [str(SEED_PDF), str(bad_files["truncated"]), str(SEED_PDF.with_name("gen_0003.pdf"))]
+    serial = run_cli(*files, "-q")
+    parallel = run_cli(*files, "-q", "-j", "2")
+    assert parallel.returncode == serial.returncode == 2
+    assert parallel.stdout == serial.stdout and len(parallel.stdout.splitlines()) == 2
+    assert parallel.stderr == serial.stderr == f"error: {bad_files['truncated']}: corrupt or truncated PDF (Unexpected EOF)\n"
