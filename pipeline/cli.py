@@ -1,6 +1,7 @@
 """The `extract` command: `extract REPORT...`, plus `extract eval`, `extract bench`, `extract synth`."""
 from __future__ import annotations
 
+import functools
 import sys
 from enum import Enum
 from pathlib import Path
@@ -31,6 +32,11 @@ app = typer.Typer(
 )
 
 
+class OcrEngine(str, Enum):
+    rapid = "rapid"
+    paddle = "paddle"
+
+
 class OutputFormat(str, Enum):
     json = "json"
     csv = "csv"
@@ -57,21 +63,22 @@ def summary(path: Path, output: dict[str, Any]) -> str:
     return line
 
 
-def _extract_one(path: Path) -> tuple[Path, dict[str, Any] | None, str | None]:
+def _extract_one(path: Path, ocr_engine: str = "rapid") -> tuple[Path, dict[str, Any] | None, str | None]:
     """(path, output, None) or (path, None, one-line error): never raises, so that a bulk run goes on."""
     from pipeline.extract import extract_path
 
     try:
-        return path, extract_path(path), None
+        return path, extract_path(path, ocr_engine), None
     except InputError as exc:
         return path, None, str(exc)
     except Exception as exc:  # a bug must not stop a bulk run nor print a traceback
         return path, None, f"{path}: internal error ({type(exc).__name__}: {exc})"
 
 
-def _extract_all(files: list[Path], jobs: int):
+def _extract_all(files: list[Path], jobs: int, ocr_engine: str):
+    work = functools.partial(_extract_one, ocr_engine=ocr_engine)
     if jobs <= 1 or len(files) <= 1:
-        yield from map(_extract_one, files)
+        yield from map(work, files)
         return
     import multiprocessing
     import os
@@ -79,7 +86,7 @@ def _extract_all(files: list[Path], jobs: int):
     # Each worker gets one OCR thread: processes, not threads, share the cores.
     os.environ.setdefault("GOVREPORT_OCR_THREADS", "1")
     with multiprocessing.get_context("spawn").Pool(jobs) as pool:
-        yield from pool.imap(_extract_one, files)
+        yield from pool.imap(work, files)
 
 
 @app.command()
@@ -89,6 +96,7 @@ def run(
     fmt: OutputFormat = typer.Option(OutputFormat.json, "--format", help="json (the contract) or csv (one row per cell)."),
     quiet: bool = typer.Option(False, "-q", "--quiet", help="No per-file summary on standard error."),
     jobs: int = typer.Option(1, "-j", "--jobs", help="Worker processes for several files (outputs keep the input order)."),
+    ocr_engine: OcrEngine = typer.Option(OcrEngine.rapid, "--ocr-engine", help="rapid (PP-OCR on onnxruntime, built in) or paddle (optional extra)."),
 ) -> None:
     """Extract every cell of the three tables of each report (the default command)."""
     from pipeline.export import to_csv, to_json
@@ -97,7 +105,7 @@ def run(
     if many and output is not None:
         output.mkdir(parents=True, exist_ok=True)
     worst = EXIT_OK
-    for path, result, error in _extract_all(files, jobs):
+    for path, result, error in _extract_all(files, jobs, ocr_engine.value):
         if result is None:
             typer.echo(f"error: {error}", err=True)
             worst = max(worst, EXIT_UNREADABLE)

@@ -19,8 +19,8 @@ LOW_CONFIDENCE = 0.9  # OCR words scored below this make their cell uncertain
 SECTION_NAMES = {"s2": "二、主动公开政府信息情况", "s3": "三、收到和处理政府信息公开申请情况", "s4": "四、行政复议、行政诉讼情况"}
 
 
-def extract_path(path: Path) -> dict[str, Any]:
-    document = read_document(Path(path))
+def extract_path(path: Path, ocr_engine: str = "rapid") -> dict[str, Any]:
+    document = read_document(Path(path), ocr_engine=ocr_engine)
     headings = find_headings(document.pages)
     fragments = locate_tables(document.pages, headings)
     if not any(fragments.values()) and not any(s in headings for s in TABLE_SECTIONS):
