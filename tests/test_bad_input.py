@@ -16,8 +16,9 @@ def run_cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "pipeline", *args], capture_output=True, text=True, timeout=300)
 
 
-@pytest.fixture
-def bad_files(tmp_path: Path) -> dict[str, Path]:
+@pytest.fixture(scope="module")
+def bad_files(tmp_path_factory) -> dict[str, Path]:
+    tmp_path = tmp_path_factory.mktemp("bad_pdfs")
     files = {}
     files["text"] = tmp_path / "notes.pdf"
     files["text"].write_text("这不是PDF文件\n", encoding="utf-8")
@@ -37,21 +38,25 @@ def bad_files(tmp_path: Path) -> dict[str, Path]:
     return files
 
 
-EXPECTED = {
-    "text": "not a supported report file (expected a PDF or a PNG, JPEG or TIFF image)",
-    "truncated": "corrupt or truncated PDF (Unexpected EOF)",
-    "empty": "empty file",
-    "encrypted": "encrypted PDF (a password is needed to read it)",
-    "unrelated": "not a 政府信息公开工作年度报告 (no section headings and no statistics tables found)",
+EXPECTED = {  # what follows the file name in the one-line error
+    "text": ": not a supported report file (expected a PDF or a PNG, JPEG or TIFF image)",
+    "truncated": ": corrupt or truncated PDF (Unexpected EOF)",
+    "empty": ": empty file",
+    "encrypted": ": encrypted PDF (a password is needed to read it)",
+    "unrelated": ": not a 政府信息公开工作年度报告 (no section headings and no statistics tables found)",
+    "blank": ": no text on any page (blank or not a document)",
+    "no_table": ": not a 政府信息公开工作年度报告 (no section headings and no statistics tables found)",
+    "corrupt": " is corrupt or truncated (image file is truncated)",
+    "bomb": ": image over the 80 Mpx limit for a page scan (decompression bomb?)",
 }
 
 
 @pytest.mark.parametrize("kind", sorted(EXPECTED))
-def test_one_line_error_and_exit_2(bad_files, kind):
-    result = run_cli(str(bad_files[kind]))
-    assert result.returncode == 2
-    assert result.stdout == ""
-    assert result.stderr == f"error: {bad_files[kind]}: {EXPECTED[kind]}\n"
+def test_one_line_error_and_exit_2(bad_files, bad_images, kind):
+    path = {**bad_files, **bad_images}[kind]
+    result = run_cli(str(path))
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == f"error: {path}{EXPECTED[kind]}\n"
 
 
 def test_missing_file():
@@ -87,8 +92,9 @@ def test_csv_long_format(tmp_path):
     assert any(line.endswith(",s2,procurement,amount,政府集中采购,政府集中采购,232.47,万元,ok,,2") for line in lines)
 
 
-@pytest.fixture
-def bad_images(tmp_path: Path) -> dict[str, Path]:
+@pytest.fixture(scope="module")
+def bad_images(tmp_path_factory) -> dict[str, Path]:
+    tmp_path = tmp_path_factory.mktemp("bad_images")
     import numpy as np
     from PIL import Image, ImageDraw
 
@@ -100,21 +106,6 @@ def bad_images(tmp_path: Path) -> dict[str, Path]:
     files["corrupt"].write_bytes(files["no_table"].read_bytes()[:200])
     Image.fromarray(np.zeros((1, 1), np.uint8)).resize((30000, 30000)).convert("1").save(files["bomb"])
     return files
-
-
-IMAGE_ERRORS = {
-    "blank": ": no text on any page (blank or not a document)",
-    "no_table": ": not a 政府信息公开工作年度报告 (no section headings and no statistics tables found)",
-    "corrupt": " is corrupt or truncated (image file is truncated)",
-    "bomb": ": image over the 80 Mpx limit for a page scan (decompression bomb?)",
-}
-
-
-@pytest.mark.parametrize("kind", sorted(IMAGE_ERRORS))
-def test_bad_images_one_line_and_exit_2(bad_images, kind):
-    result = run_cli(str(bad_images[kind]))
-    assert (result.returncode, result.stdout) == (2, "")
-    assert result.stderr == f"error: {bad_images[kind]}{IMAGE_ERRORS[kind]}\n"
 
 
 def test_report_without_section_four(tmp_path):
