@@ -60,7 +60,8 @@ def _read_page(page: "pdfplumber.page.Page") -> Page:
         for e in page.edges
         if max(float(e["x1"]) - float(e["x0"]), float(e["bottom"]) - float(e["top"])) >= MIN_SEGMENT
     ]
-    words = group_chars(page.chars, segments)
+    # Fake bold draws each glyph twice, a hair apart: "0" would read "00".
+    words = group_chars(page.dedupe_chars(tolerance=1).chars, segments)
     return Page(number=page.page_number, width=float(page.width), height=float(page.height), words=words, segments=segments)
 
 
@@ -70,26 +71,31 @@ def group_chars(chars: list[dict], segments: list[Segment]) -> list[Word]:
     xs = [v[0] for v in verticals]
     lines: list[list[dict]] = []
     for char in sorted(chars, key=lambda c: (float(c["top"]), float(c["x0"]))):
-        if not char["text"].strip():
-            continue
         # Measured from the line's first character, so that lines at close heights in
         # neighbouring cells cannot chain into one.
         if lines and abs(float(lines[-1][0]["top"]) - float(char["top"])) < 0.5 * float(char["size"] or 1):
             lines[-1].append(char)
-        else:
+        elif char["text"].strip():
             lines.append([char])
     words: list[Word] = []
     for line in lines:
         line.sort(key=lambda c: float(c["x0"]))
-        run = [line[0]]
-        for prev, char in zip(line, line[1:]):
-            gap = float(char["x0"]) - float(prev["x1"])
-            size = float(char["size"] or 10)
-            if gap > 0.6 * size or _rule_between(prev, char, xs, verticals):
-                words.append(_word(run))
+        run: list[dict] = []
+        for char in line:
+            if not char["text"].strip():  # a printed space separates words whatever its width
+                if run:
+                    words.append(_word(run))
                 run = []
+                continue
+            if run:
+                prev = run[-1]
+                gap = float(char["x0"]) - float(prev["x1"])
+                if gap > 0.6 * float(char["size"] or 10) or _rule_between(prev, char, xs, verticals):
+                    words.append(_word(run))
+                    run = []
             run.append(char)
-        words.append(_word(run))
+        if run:
+            words.append(_word(run))
     return words
 
 
