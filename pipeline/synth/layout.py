@@ -89,8 +89,11 @@ def wrap(text: str, width: float, font: str, size: float) -> list[str]:
                         line += ch
                 else:
                     line += tok
-            elif tok in NO_LINE_START:  # kinsoku: closing punctuation hangs at the line end
-                line += tok
+            elif tok in NO_LINE_START and len(line) > 1:
+                # kinsoku: closing punctuation may not start a line, and a cell has no margin to
+                # hang it in: the last character goes down with it, as Word does
+                lines.append(line[:-1])
+                line = line[-1] + tok
             else:
                 lines.append(line)
                 line = tok.lstrip(" ") if tok != " " else ""
