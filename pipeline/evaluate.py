@@ -11,7 +11,8 @@ Definitions (per document; overall figures sum the counts over documents):
 
 * A gold cell is **right** when the output has that key with status ``ok`` or
   ``uncertain`` and a numeric value equal to the gold value (within 1e-6), and, when
-  the gold records a unit for it, the same unit. Anything else (absent key, status
+  the gold records a unit for it and the value is not 0 (nothing of any unit is the same),
+  the same unit. Anything else (absent key, status
   ``missing``, other value, other unit) is **wrong**.
 * A **spurious** cell is an output cell with status ``ok``/``uncertain`` and a
   non-null value whose key the gold does not have (the document prints no such cell).
@@ -202,7 +203,7 @@ def score(output: dict, gold: dict, doc_id: str = "") -> DocResult:
     for key, gv in gold_cells.items():
         c = cells.get(key)
         right = (c is not None and c.get("status") in ("ok", "uncertain") and _equal(gv, c.get("value"))
-                 and (key not in units or c.get("unit") == units[key]))
+                 and (key not in units or gv == 0 or c.get("unit") == units[key]))
         if right and c is not None:
             r.cells_right += 1
             r.uncertain_correct += c["status"] == "uncertain"

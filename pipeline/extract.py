@@ -11,7 +11,7 @@ from pipeline.locate import TABLE_SECTIONS, find_headings, locate_tables
 from pipeline.meta import find_agency_year
 from pipeline.read import read_document
 from pipeline.taxonomy import load
-from pipeline.repair import repair_with_identities
+from pipeline.repair import doubt as _doubt, repair_with_identities
 from pipeline.values import parse_value
 
 SCHEMA_VERSION = 1
@@ -32,6 +32,7 @@ def extract_path(path: Path, ocr_engine: str = "rapid") -> dict[str, Any]:
     warnings = list(document.warnings)
     cells: dict[str, dict[str, Any]] = {}
     unmapped: list[dict] = []
+    unruled: set[str] = set()  # keys of cells read from a table without ruling
     tables: dict[str, dict[str, Any]] = {}
     agency, year = find_agency_year(document.pages)
     for section in TABLE_SECTIONS:
@@ -42,13 +43,17 @@ def extract_path(path: Path, ocr_engine: str = "rapid") -> dict[str, Any]:
             warnings.append(f"{section}: table {SECTION_NAMES[section]} not found")
         warnings.extend(result.warnings)
         unmapped.extend(result.unmapped)
+        from_text = {id(c) for f in fragments[section] if f.inferred for c in f.cells}
         for mapped in result.cells:
             cells[mapped.key] = _cell_output(mapped)
+            if mapped.cell is not None and id(mapped.cell) in from_text:
+                unruled.add(mapped.key)
     if agency is None:
         warnings.append("agency not found in the title")
     if year is None:
         warnings.append("report year not found")
     checks = run_checks(cells)
+    _doubt_unruled_failing(cells, checks, unruled)
     repair = repair_with_identities(cells, checks)
     if repair is not None:
         checks = run_checks(cells)
@@ -63,6 +68,17 @@ def extract_path(path: Path, ocr_engine: str = "rapid") -> dict[str, Any]:
         "checks": checks,
         "warnings": warnings,
     }
+
+
+def _doubt_unruled_failing(cells: dict[str, dict[str, Any]], checks: list[dict[str, Any]], unruled: set[str]) -> None:
+    """A cell of a table without ruling is ok only where it was placed cleanly (textgrid) and its
+    identities hold: a row shifted by one line can keep every number readable and yet be wrong."""
+    for check in checks:
+        if check["ok"] is True:
+            continue
+        for key in check["cells"]:
+            if key in unruled and cells[key]["status"] == "ok":
+                _doubt(cells[key], f"table without ruling: identity {check['id']} does not hold")
 
 
 def _absent(section: str, year: int | None) -> SectionResult:

@@ -10,7 +10,7 @@ from pipeline.grid import Fragment, find_fragments
 from pipeline.lines import group_lines
 from pipeline.taxonomy import load
 from pipeline.text import normalize, strip_enumerator
-from pipeline.textgrid import text_fragment
+from pipeline.textgrid import TextTable, text_fragment
 
 TABLE_SECTIONS = ("s2", "s3", "s4")
 HEADING_SCORE = 82
@@ -115,17 +115,34 @@ def locate_tables(pages: list[Page], headings: dict[str, Heading]) -> dict[str, 
 
 
 def _unruled_fragments(pages: list[Page], heading: Heading, ordered: list[Heading]) -> list[Fragment]:
+    """The section's table read from word positions, page by page from its heading to the next one.
+
+    The region of each page is cut at the headings, so that two tables on one page (二 ends, 三
+    begins) are read apart; columns and label columns found on one page carry over to the next
+    (a table continued without its header).
+    """
     later = [h for h in ordered if (h.page, h.top) > (heading.page, heading.top)]
     end = (later[0].page, later[0].top) if later else (pages[-1].number, float("inf"))
-    fragments = []
+    regions = []
     for page in pages:
         if not heading.page <= page.number <= end[0]:
             continue
-        top = heading.top + 1 if page.number == heading.page else 0.0
+        top = 0.0
+        if page.number == heading.page:
+            # Below the heading line itself, which starts at heading.top.
+            top = max([heading.top + 1] + [w.bottom for w in page.words if abs(w.top - heading.top) < 2])
         bottom = end[1] - 1 if page.number == end[0] else page.height
-        # Skip the heading line itself: it starts at heading.top.
-        top = max([top] + [w.bottom for w in page.words if page.number == heading.page and abs(w.top - heading.top) < 2])
-        fragment = text_fragment(page, top, bottom)
+        regions.append((page, top, bottom))
+    # Label columns show on the pages with many rows; a page with a few rows of the table uses
+    # those of the others (a first pass learns them).
+    learned = TextTable()
+    if len(regions) > 1:
+        for page, top, bottom in regions:
+            text_fragment(page, top, bottom, learned)
+    table = TextTable(label_bounds=list(learned.label_bounds))
+    fragments = []
+    for page, top, bottom in regions:
+        fragment = text_fragment(page, top, bottom, table)
         if fragment is not None:
             fragments.append(fragment)
     return fragments

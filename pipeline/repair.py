@@ -30,17 +30,17 @@ def repair_with_identities(cells: dict[str, dict[str, Any]], checks: list[dict[s
     if len(solutions) != 1:
         if solutions:
             for key, _ in solutions:
-                _doubt(cells[key], f"one of {len(solutions)} alternative readings that would each make the identities hold")
+                doubt(cells[key], f"one of {len(solutions)} alternative readings that would each make the identities hold")
             return f"identities {sorted(failing)} fail; {len(solutions)} single-cell readings would fix them, none taken"
         return None
     key, alternative = solutions[0]
     cell = cells[key]
     original = cell["text"]
     cell["value"] = alternative["value"]
-    _doubt(cell, f"read as {alternative['text']!r} instead of {original!r}: the only alternative reading that makes every identity hold")
+    doubt(cell, f"read as {alternative['text']!r} instead of {original!r}: the only alternative reading that makes every identity hold")
     return f"{key}: read as {alternative['text']!r} instead of {original!r} to satisfy {sorted(failing)}"
 
 
-def _doubt(cell: dict[str, Any], note: str) -> None:
+def doubt(cell: dict[str, Any], note: str) -> None:
     cell["status"] = "uncertain"
     cell["note"] = f"{cell['note']}; {note}" if cell.get("note") else note

@@ -1,76 +1,1000 @@
-"""Tables drawn without (full) ruling: a grid inferred from word positions.
+"""Tables printed without (full) ruling: a grid inferred from word positions and the rules there are.
 
-Columns come from the x positions of the value words (numbers, dashes), rows from the text
-lines that carry values; a label line without values is its own row when it starts like a
-label (an enumerator), and otherwise the wrapped continuation of the nearest row. The inferred
-rules are handed to the same grid builder as printed rules, so that everything after is one path.
+What real unruled tables look like (HTML printed to PDF, WPS/Word exports with the borders off,
+horizontal-only tables, 三线表) and how each part of the grid is inferred:
+
+- extent: between the first and the last horizontal rule when the table has any; otherwise the
+  text between the section headings without the prose paragraphs, notes (注：…) and page numbers
+  around it;
+- header: lines without values whose words stand over the value columns (several column names,
+  or a column name beside the label column's header), with the title lines above them (申请人情况,
+  行政复议 / 行政诉讼) and the label-column notes beside them. Words stacked in one column (商业 /
+  企业, one character per line) are one header cell; a cell with another below it is a title, and
+  titles are spread over the leaf columns so that each title is centred over its span (a centred
+  title over 5 of 15 columns). Each header starts its own column set: blocks of table 二 with 3, 1
+  or 2 value columns in one section each get their own columns;
+- columns: the leaf header cells (split where two columns' words ran together: two clusters of
+  values under one header cell), or the clusters of value words where a page has no header (a
+  table continued from the page before keeps the columns found there);
+- label columns: left of the values, the x positions where few label words cross and words stand on
+  both sides (the vertical 三、本年度办理结果 one character per line, group labels （三）不予公开 beside
+  their sub-rows); words left of the innermost label column are parent labels spanning the rows
+  they stand beside;
+- rows: the own labels and values, top to bottom; a line closer to the one above than a row gap is
+  the same row (a wrapped label, values centred beside a two-line label), and rules always separate
+  rows; a line without values is its own row (blank-for-zero rows, group titles);
+- words that ran together across cells (no rule splits them in the reader, and the gap between
+  two cells' text can be smaller than a word break): a vertical character with the label beside
+  it, two column names, a label with the value beside it. A word with gaps inside it (wider than
+  its characters set solid) is cut at the label-column bounds, at the gaps between value columns,
+  or into equal parts at the column pitch; a label ending in a number is cut where the other rows'
+  values stand;
+- evidence: a value cell is marked `inferred` (placed from word positions: the extractor flags
+  it) unless its row is one clean text line with its own label, every value word sits wholly
+  inside one column with no other value in that column, and the columns came straight from the
+  header (not split by the heuristics above, not guessed from values alone). Blank cells of such
+  a row, and clean one-line rows with nothing printed (blank for zero), count as placed
+  (BLANKS_OK, BLANK_ROWS_OK).
 """
 from __future__ import annotations
 
+import bisect
 import re
 import statistics
+import unicodedata
+from dataclasses import dataclass, field
 
-from pipeline.document import Page, Segment, Word
-from pipeline.grid import Fragment, assign_words, build_fragment
+from pipeline.document import Page, Word
+from pipeline.grid import Fragment, GridCell
 from pipeline.lines import group_lines
 from pipeline.text import normalize
 from pipeline.values import parse_value
 
-MIN_VALUE_WORDS = 4
-_STARTS_LABEL = re.compile(r"^[(（]?[0-9一二三四五六七八九十]+[)）、.．]|^第二十条")
+MIN_VALUE_WORDS = 4  # a region with fewer values and no header is not a table
+WRAP_GAP = 0.45  # line heights: lines of one cell are closer than this, rows are further apart
+STACK_GAP = 0.8  # line heights: lines of one header or parent-label cell
+RULE_MIN_LENGTH = 10.0
+# Evidence for an `ok` cell (see _build): a blank cell beside values placed cleanly in their
+# columns, and a clean one-line row with nothing printed at all (blank for zero).
+BLANKS_OK = True
+BLANK_ROWS_OK = True
+RULE_TOLERANCE = 2.0
+_PAGE_NUMBER = re.compile(r"^[-—–－_\s]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*/\s*\d+)?[-—–－_\s]*$")
+_NOTE = re.compile(r"^(?:注|说明|备注|附注)\d*[:：.、]")
+_ITEM = re.compile(r"第二十条|^第[(（][一二三四五六七八九十]+[)）]项")  # table 二's item lines
+_UNITS = {"元", "万元", "件", "项", "个", "次", "条", "%"}
+_DASHES = set("-—–－/／\\")
+
+
+@dataclass
+class TextTable:
+    """What one section's unruled table keeps from page to page (a table continued without header)."""
+
+    value_left: float | None = None
+    label_bounds: list[float] = field(default_factory=list)
+    columns: list[tuple[float, float]] = field(default_factory=list)
+    columns_sure: bool = False
+
+
+@dataclass
+class _Band:
+    """One body row: the words that define it and its vertical extent."""
+
+    words: list[Word] = field(default_factory=list)
+    parents: list["_Block"] = field(default_factory=list)
+    columns: list[tuple[float, float]] = field(default_factory=list)
+    columns_sure: bool = False
+    empty: bool = False  # a row with nothing printed (only a header above it)
+    top: float = 0.0
+    bottom: float = 0.0
+
+    def extend(self, word: Word) -> None:
+        if not self.words:
+            self.top, self.bottom = word.top, word.bottom
+        self.words.append(word)
+        self.top, self.bottom = min(self.top, word.top), max(self.bottom, word.bottom)
+
+
+@dataclass
+class _Block:
+    """Words stacked in one column over one or more lines: a header cell or a parent label."""
+
+    words: list[Word]
+
+    @property
+    def x0(self) -> float:
+        return min(w.x0 for w in self.words)
+
+    @property
+    def x1(self) -> float:
+        return max(w.x1 for w in self.words)
+
+    @property
+    def top(self) -> float:
+        return min(w.top for w in self.words)
+
+    @property
+    def bottom(self) -> float:
+        return max(w.bottom for w in self.words)
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.top + self.bottom) / 2
+
+    def n_lines(self) -> int:
+        return len(group_lines(self.words))
+
+
+@dataclass
+class _Header:
+    lines: list[list[Word]]
+    label_words: list[Word]  # the label column's header (信息内容, the s3 note, 类别)
+    leaves: list[_Block]
+    titles: list[list[tuple[_Block, int, int]]]  # per tier: (title, first leaf, last leaf)
+    columns: list[tuple[float, float]]
+    sure: bool
+
+    @property
+    def top(self) -> float:
+        return min(w.top for line in self.lines for w in line)
+
+    @property
+    def bottom(self) -> float:
+        return max(w.bottom for line in self.lines for w in line)
 
 
 def _is_value(word: Word) -> bool:
     text = word.text.strip()
-    return parse_value(text).value is not None and len(text) <= 16
+    if not text or len(text) > 16:
+        return False
+    if parse_value(text).value is None:
+        return False
+    return any(ch.isdigit() for ch in text) or set(text) <= _DASHES or text in ("无", "〇", "空")
 
 
-def text_fragment(page: Page, top: float, bottom: float) -> Fragment | None:
-    """The table between two heights of a page, from its words alone."""
-    words = [w for w in page.words if top <= w.cy <= bottom]
-    values = [w for w in words if _is_value(w)]
-    if len(values) < MIN_VALUE_WORDS:
-        return None
-    height = statistics.median(w.bottom - w.top for w in words)
-    # Value columns: clusters of value-word centres.
-    centres = sorted(w.cx for w in values)
-    clusters: list[list[float]] = [[centres[0]]]
-    for x in centres[1:]:
-        if x - clusters[-1][-1] > 1.5 * height:
-            clusters.append([])
-        clusters[-1].append(x)
-    value_left = min(w.x0 for w in values if w.cx <= max(clusters[0])) - 0.3 * height
-    labels_right = max((w.x1 for w in words if w.x1 < value_left), default=value_left)
-    left = min(w.x0 for w in words) - 1
-    right = max(w.x1 for w in words) + 1
-    xs = [left, (labels_right + value_left) / 2 if labels_right < value_left else value_left]
-    xs += [(max(a) + min(b)) / 2 for a, b in zip(clusters, clusters[1:])]
-    xs.append(right)
-    ys = _row_boundaries(words, xs[1], height)
-    if len(ys) < 3:
-        return None
-    segments = [Segment(xs[0], y, xs[-1], y) for y in ys] + [Segment(x, ys[0], x, ys[-1]) for x in xs]
-    fragment = build_fragment(segments, page.number)
-    if fragment is not None:
-        fragment.inferred = True
-        for cell in fragment.cells:
-            cell.inferred = True
-        assign_words([fragment], words)
-    return fragment
-
-
-def _row_boundaries(words: list[Word], value_left: float, height: float) -> list[float]:
-    lines = group_lines(words)
-    rows: list[list[Word]] = []
-    for line in lines:
-        has_values = any(_is_value(w) and w.cx > value_left for w in line)
-        label = normalize("".join(w.text for w in line if w.cx <= value_left))
-        if has_values or not rows or _STARTS_LABEL.match(label):
-            rows.append(list(line))
+def _line_values(line: list[Word], h: float) -> list[Word]:
+    """The value words of a line; a number directly followed by label text starts that label."""
+    values = []
+    for i, word in enumerate(line):
+        if not _is_value(word):
             continue
-        rows[-1].extend(line)  # the wrapped continuation of the label above
-    ys = [min(w.top for w in words) - 0.4 * height]
-    for above, below in zip(rows, rows[1:]):
-        ys.append((max(w.bottom for w in above) + min(w.top for w in below)) / 2)
-    ys.append(max(w.bottom for w in words) + 0.4 * height)
-    return ys
+        nxt = line[i + 1] if i + 1 < len(line) else None
+        if nxt is not None and not _is_value(nxt) and normalize(nxt.text) not in _UNITS and nxt.x0 - word.x1 < 1.5 * h:
+            continue
+        values.append(word)
+    return values
+
+
+def _rule_rows(page: Page, top: float, bottom: float) -> list[tuple[float, float, float]]:
+    """Horizontal rules between two heights, one (y, x0, x1) per height."""
+    found: list[list[float]] = []
+    for seg in sorted((s for s in page.segments if s.horizontal), key=lambda s: (s.y0 + s.y1) / 2):
+        y = (seg.y0 + seg.y1) / 2
+        x0, x1 = min(seg.x0, seg.x1), max(seg.x0, seg.x1)
+        if not top - 1 <= y <= bottom + 1 or x1 - x0 < RULE_MIN_LENGTH:
+            continue
+        if found and y - found[-1][0] <= RULE_TOLERANCE:
+            found[-1][1] = min(found[-1][1], x0)
+            found[-1][2] = max(found[-1][2], x1)
+        else:
+            found.append([y, x0, x1])
+    if not found:
+        return []
+    widest = max(r[2] - r[1] for r in found)
+    return [(r[0], r[1], r[2]) for r in found if r[2] - r[1] >= 0.5 * widest]
+
+
+def _line_text(line: list[Word]) -> str:
+    return normalize("".join(w.text for w in line))
+
+
+def _trim(lines: list[list[Word]], page: Page, h: float, ruled: bool) -> list[list[Word]]:
+    """Drop what surrounds the table: the page number, notes below it, prose paragraphs above and below."""
+    lines = list(lines)
+    if lines:
+        last = lines[-1]
+        above = lines[-2] if len(lines) > 1 else None
+        centre = (min(w.x0 for w in last) + max(w.x1 for w in last)) / 2
+        if (
+            _PAGE_NUMBER.match("".join(w.text for w in last))
+            and abs(centre - page.width / 2) < 0.06 * page.width
+            and (above is None or min(w.top for w in last) - max(w.bottom for w in above) > 1.5 * h)
+        ):
+            lines.pop()
+    for i, line in enumerate(lines):
+        if _NOTE.match(_line_text(line)):
+            lines = lines[:i]
+            break
+    if ruled or not lines:
+        return lines
+    xs0 = [w.x0 for w in page.words]
+    xs1 = [w.x1 for w in page.words]
+    width = max(max(xs1) - min(xs0), 0.65 * page.width)
+
+    def prose(line: list[Word]) -> bool:
+        # One run of text across the page: no value in it, no gap in it.
+        text = _line_text(line)
+        if len(text) < 12 or any(_is_value(w) for w in line):
+            return False
+        if any(b.x0 - a.x1 > 2 * h for a, b in zip(line, line[1:])):
+            return False
+        return max(w.x1 for w in line) - min(w.x0 for w in line) >= 0.8 * width
+
+    def paragraph_end(line: list[Word]) -> bool:
+        return len(line) == 1 and _line_text(line)[-1:] in ("。", ";", "；", "：", ":")
+
+    start = 0
+    while start < len(lines) and prose(lines[start]):
+        start += 1
+        while start < len(lines) and prose(lines[start]):
+            start += 1
+        if start < len(lines) and paragraph_end(lines[start]):
+            start += 1
+    end = len(lines)
+    while end > start and (prose(lines[end - 1]) or (paragraph_end(lines[end - 1]) and end - 2 >= start and prose(lines[end - 2]))):
+        end -= 1
+    return lines[start:end]
+
+
+def _stack(words: list[Word], h: float, overlap: float = 0.3, gap: float = STACK_GAP, exclusive: bool = False) -> list[_Block]:
+    """Words that overlap horizontally and follow each other closely: one cell's text.
+
+    `exclusive`: only a word with no other word beside it above or below joins (a title over
+    several column names stays apart from them)."""
+    words = sorted(words, key=lambda w: (w.top, w.x0))
+    parent = list(range(len(words)))
+
+    def shares(a: Word, b: Word) -> bool:
+        return min(a.x1, b.x1) - max(a.x0, b.x0) >= overlap * min(a.x1 - a.x0, b.x1 - b.x0)
+
+    def near(a: Word, b: Word) -> bool:
+        return a is not b and -0.5 * h < b.top - a.bottom <= gap * h and shares(a, b)
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, a in enumerate(words):
+        for j in range(i + 1, len(words)):
+            b = words[j]
+            if b.top - a.bottom > gap * h:
+                break
+            if b.top - a.bottom < -0.5 * h and b.top < a.top + 0.5 * h:
+                # beside each other on one line: one cell only when they overlap
+                if shares(a, b) and not exclusive:
+                    parent[find(i)] = find(j)
+                continue
+            if not shares(a, b):
+                continue
+            if exclusive and (sum(near(a, c) for c in words) > 1 or sum(near(c, b) for c in words) > 1):
+                continue
+            parent[find(i)] = find(j)
+    groups: dict[int, list[Word]] = {}
+    for i, word in enumerate(words):
+        groups.setdefault(find(i), []).append(word)
+    return sorted((_Block(g) for g in groups.values()), key=lambda b: (b.top, b.x0))
+
+
+def _split_word(word: Word, cuts: list[float]) -> list[Word]:
+    """A word cut at the given x positions, its characters spread evenly over its width."""
+    text = word.text
+    n = len(text)
+    if n < 2:
+        return [word]
+    step = (word.x1 - word.x0) / n
+    pieces: list[Word] = []
+    start = 0
+    for cut in sorted(cuts) + [float("inf")]:
+        end = n if cut == float("inf") else max(start, min(n, round((cut - word.x0) / step)))
+        if end > start:
+            pieces.append(Word(text[start:end], word.x0 + start * step, word.top, word.x0 + end * step, word.bottom, word.confidence))
+        start = end
+    return pieces or [word]
+
+
+def _char_width(ch: str) -> float:
+    return 1.0 if unicodedata.east_asian_width(ch) in ("W", "F") else 0.5
+
+
+def _excess(word: Word, h: float) -> float:
+    """How much wider a word is than its characters set solid: the gaps inside it."""
+    return (word.x1 - word.x0) - h * sum(_char_width(ch) for ch in word.text)
+
+
+def _split_merged(words: list[Word], cuts: list[float], h: float, height: float | None = None) -> list[Word]:
+    """Words that ran together across cells (no rule between them, a gap smaller than a word
+    break) cut at the given cell boundaries: only words with gaps inside them, the gaps put at
+    the cuts."""
+    out: list[Word] = []
+    for word in words:
+        inside = [c for c in cuts if word.x0 + 0.4 * h < c < word.x1 - 0.4 * h]
+        excess = _excess(word, h)
+        if not inside or excess < 0.25 * h or len(word.text) < 2:
+            out.append(word)
+            continue
+        gap = excess / len(inside)
+        widths = [h * _char_width(ch) for ch in word.text]
+        pieces: list[Word] = []
+        start, x = 0, word.x0
+        for cut in inside:
+            end, right = start, x
+            while end < len(widths) and right + widths[end] <= cut + 0.3 * h:
+                right += widths[end]
+                end += 1
+            if end > start:
+                pieces.append(Word(word.text[start:end], x, word.top, right, word.bottom, word.confidence))
+            start, x = end, right + gap
+        if start < len(word.text):
+            pieces.append(Word(word.text[start:], x, word.top, word.x1, word.bottom, word.confidence))
+        if height is not None and word.bottom - word.top > 1.15 * height:
+            # Characters of two lines ran together too: each piece gets one line's height.
+            pieces = [Word(p.text, p.x0, p.top, p.x1, p.top + height, p.confidence) for p in pieces]
+        out.extend(pieces or [word])
+    return out
+
+
+def _split_even(word: Word, steps: list[float], em: float) -> list[Word]:
+    """A header word that ran together over several equal columns with no value below to cut it
+    at (结果结果其他尚未 over four columns): cut into equal parts at a column pitch that the
+    distances between value columns (`steps`) are whole multiples of."""
+    n = len(word.text)
+    excess = _excess(word, em)
+    if n < 2 or excess < 0.25 * em:
+        return [word]
+
+    def misfit(step: float) -> float:
+        return max(abs(s / step - round(s / step)) for s in steps) if all(s / step >= 0.8 for s in steps) else 1.0
+    best = None
+    for k in range(2, n + 1):
+        if n % k:
+            continue
+        step = (word.x1 - word.x0 + excess / (k - 1)) / k
+        if excess / (k - 1) < 0.3 * em or excess < 0.1 * (word.x1 - word.x0 - excess):
+            continue  # gaps this small are the noise of the width estimate, not cell borders
+        if misfit(step) <= 0.15 and (best is None or misfit(step) < misfit(best[1])):
+            best = (k, step)
+    if best is None:
+        return [word]
+    k, step = best
+    size = n // k
+    width = (word.x1 - word.x0 - excess) / k
+    return [
+        Word(word.text[i * size : (i + 1) * size], word.x0 + i * step, word.top, word.x0 + i * step + width, word.bottom, word.confidence)
+        for i in range(k)
+    ]
+
+
+_TRAILING_NUMBER = re.compile(r"^(.*[^\d０-９,，.．])([\d０-９][\d０-９,，.．]{0,11})$")
+
+
+def _split_trailing_values(lines: list[list[Word]], values: list[Word], em: float) -> list[list[Word]]:
+    """A label that fills its cell runs together with the value beside it ((二)部分公开…情形）０): the
+    number at its end is cut off where the values of the other rows stand."""
+    out = []
+    for line in lines:
+        new_line = []
+        for word in line:
+            match = _TRAILING_NUMBER.match(word.text)
+            if match and not _is_value(word):
+                prefix, number = match.groups()
+                width = em * sum(_char_width(ch) for ch in number)
+                x0 = word.x1 - width
+                if any(v.x0 - 0.3 * em <= x0 and word.x1 <= v.x1 + 0.3 * em for v in values):
+                    new_line.append(Word(prefix, word.x0, word.top, x0 - 0.01, word.bottom, word.confidence))
+                    new_line.append(Word(number, x0, word.top, word.x1, word.bottom, word.confidence))
+                    continue
+            new_line.append(word)
+        out.append(new_line)
+    return out
+
+
+def _em(words: list[Word], h: float) -> float:
+    """The width of one full-width character in the table's font (most words are set solid)."""
+    widths = [
+        (w.x1 - w.x0) / len(w.text) for w in words if len(w.text) >= 2 and all(_char_width(ch) == 1.0 for ch in w.text)
+    ]
+    if len(widths) < 3:
+        return h
+    widths.sort()
+    return widths[len(widths) // 4]  # words that ran together are wider, never narrower
+
+
+def _value_cuts(values: list[Word], h: float) -> list[float]:
+    """Boundaries between the clusters of value words (where one value column ends and the next begins)."""
+    groups: list[list[Word]] = []
+    for word in sorted(values, key=lambda w: w.cx):
+        if groups and word.cx - groups[-1][-1].cx <= 1.2 * h:
+            groups[-1].append(word)
+        else:
+            groups.append([word])
+    cuts = []
+    for a, b in zip(groups, groups[1:]):
+        right, left = max(w.x1 for w in a), min(w.x0 for w in b)
+        cuts.append((right + left) / 2 if right < left else (statistics.mean(w.cx for w in a) + statistics.mean(w.cx for w in b)) / 2)
+    return cuts
+
+
+def _clusters(xs: list[float], tolerance: float) -> list[list[float]]:
+    clusters: list[list[float]] = []
+    for x in sorted(xs):
+        if clusters and x - clusters[-1][-1] <= tolerance:
+            clusters[-1].append(x)
+        else:
+            clusters.append([x])
+    return clusters
+
+
+def _label_bounds(words: list[Word], h: float) -> list[float]:
+    """Boundaries between label columns: few words cross them, words stand on both sides."""
+    if len(words) < 6:
+        return []
+    found: list[tuple[float, int]] = []
+    for edge in sorted({round(w.x1, 1) for w in words}):
+        x = edge + 0.5
+        left = sum(1 for w in words if w.x1 <= x)
+        right = [w for w in words if w.x0 >= x]
+        cross = sum(1 for w in words if w.x0 < x < w.x1)
+        if left < 2 or len(right) < 3 or cross > 0.45 * len(words) or cross > left + len(right):
+            continue
+        gap = min(w.x0 for w in right) - edge
+        if gap < 0.3 * h:
+            continue
+        found.append(((edge + min(w.x0 for w in right)) / 2, cross, gap))
+    # Nearby candidates are one gap seen from several edges: keep the one fewest words cross.
+    groups: list[list[tuple[float, int, float]]] = []
+    for candidate in found:
+        if groups and candidate[0] - groups[-1][-1][0] < 1.5 * h:
+            groups[-1].append(candidate)
+        else:
+            groups.append([candidate])
+    return [min(group, key=lambda c: (c[1], -c[2]))[0] for group in groups]
+
+
+def _tile(titles: list[_Block], centres: list[float], edges: list[float], lo: int, hi: int) -> list[tuple[int, int]]:
+    """Spans [first, last] of leaf columns lo..hi for titles left to right, each centred over its span."""
+    k, n = len(titles), hi - lo + 1
+    if k == 0 or n < k:
+        return []
+    inf = float("inf")
+    # best[i][j]: cost of placing the first i titles on the first j columns (all used)
+    best = [[inf] * (n + 1) for _ in range(k + 1)]
+    back = [[0] * (n + 1) for _ in range(k + 1)]
+    best[0][0] = 0.0
+    for i in range(1, k + 1):
+        for j in range(i, n + 1):
+            for s in range(i - 1, j):
+                if best[i - 1][s] == inf:
+                    continue
+                centre = (edges[lo + s] + edges[lo + j]) / 2
+                cost = best[i - 1][s] + abs(centre - titles[i - 1].cx)
+                if cost < best[i][j]:
+                    best[i][j], back[i][j] = cost, s
+    spans = []
+    j = n
+    for i in range(k, 0, -1):
+        s = back[i][j]
+        spans.append((lo + s, lo + j - 1))
+        j = s
+    return list(reversed(spans))
+
+
+def _header(
+    lines: list[list[Word]], boundary: float | None, left: float, right: float, body_values: list[Word], h: float, em: float
+) -> _Header | None:
+    words = [w for line in lines for w in line]
+    label_words = [w for w in words if boundary is not None and w.x1 <= boundary]
+    cuts = _value_cuts(body_values, h) + ([boundary] if boundary is not None else [])
+    value_side = [w for w in words if boundary is None or w.x1 > boundary]
+    centres = sorted(statistics.mean(c) for c in _clusters([w.cx for w in body_values], 1.2 * h))
+    steps = [b - a for a, b in zip(centres, centres[1:]) if b - a > 1.5 * h]
+    if steps:
+        value_side = [p for w in value_side for p in _split_even(w, steps, em)]
+    value_side = _split_merged(value_side, cuts, em)
+    words = label_words + value_side
+    blocks = _stack([w for w in words if boundary is None or w.x1 > boundary], h, gap=WRAP_GAP, exclusive=True)
+    if not blocks:
+        return None
+    leaves, titles = [], []
+    for block in blocks:
+        below = any(
+            other is not block
+            and other.top >= block.bottom - 0.3 * h
+            and min(other.x1, block.x1) - max(other.x0, block.x0) > 0
+            for other in blocks
+        )
+        (titles if below else leaves).append(block)
+    leaves.sort(key=lambda b: b.cx)
+    sure = True
+    # Two columns whose header words ran together: split at the values below, or by the pitch.
+    centres = [statistics.mean(c) for c in _clusters([w.cx for w in body_values], 1.2 * h)]
+    pitch = statistics.median([b.cx - a.cx for a, b in zip(leaves, leaves[1:])]) if len(leaves) >= 3 else None
+    split: list[_Block] = []
+    for leaf in leaves:
+        inside = [c for c in centres if leaf.x0 <= c <= leaf.x1]
+        cuts: list[float] = []
+        if len(inside) >= 2:
+            cuts = [(a + b) / 2 for a, b in zip(inside, inside[1:])]
+        elif pitch and leaf.x1 - leaf.x0 > 1.6 * pitch and leaf.n_lines() <= 3:
+            k = round((leaf.x1 - leaf.x0) / pitch)
+            cuts = [leaf.x0 + (leaf.x1 - leaf.x0) * i / k for i in range(1, k)]
+        if not cuts:
+            split.append(leaf)
+            continue
+        sure = False
+        parts: list[list[Word]] = [[] for _ in range(len(cuts) + 1)]
+        for word in leaf.words:
+            for piece in _split_word(word, [c for c in cuts if word.x0 < c < word.x1]):
+                parts[bisect.bisect(cuts, piece.cx)].append(piece)
+        split.extend(_Block(p) for p in parts if p)
+    leaves = sorted(split, key=lambda b: b.cx)
+    edges = [boundary if boundary is not None else left]
+    for a, b in zip(leaves, leaves[1:]):
+        edges.append((a.x1 + b.x0) / 2 if a.x1 <= b.x0 else (a.cx + b.cx) / 2)
+    edges.append(max(right, leaves[-1].x1 + 1))
+    columns = list(zip(edges, edges[1:]))
+    # Titles, top tier first: each tier's titles under one parent tile the parent's span.
+    tiers: list[list[_Block]] = []
+    for title in sorted(titles, key=lambda b: b.cy):
+        if tiers and abs(title.cy - statistics.mean(t.cy for t in tiers[-1])) < 0.8 * h:
+            tiers[-1].append(title)
+        else:
+            tiers.append([title])
+    placed: list[list[tuple[_Block, int, int]]] = []
+    parents = [(None, 0, len(leaves) - 1)]
+    for tier in tiers:
+        tier.sort(key=lambda b: b.cx)
+        spans: list[tuple[_Block, int, int]] = []
+        for _, lo, hi in parents:
+            mine = [t for t in tier if edges[lo] - 1 <= t.cx <= edges[hi + 1] + 1]
+            for title, (a, b) in zip(mine, _tile(mine, [], edges, lo, hi)):
+                spans.append((title, a, b))
+        if spans:
+            placed.append(spans)
+            parents = [(t, a, b) for t, a, b in spans]
+    return _Header(lines, label_words, leaves, placed, columns, sure)
+
+
+def _value_columns(values: list[Word], boundary: float | None, left: float, right: float, h: float) -> list[tuple[float, float]]:
+    """Columns from value words alone (a page without header and nothing carried)."""
+    clusters = _clusters([w.cx for w in values], 1.5 * h)
+    spans = [(min(w.x0 for w in values if w.cx in c), max(w.x1 for w in values if w.cx in c)) for c in map(set, clusters)]
+    spans.sort()
+    edges = [boundary if boundary is not None else left]
+    for (_, a1), (b0, _) in zip(spans, spans[1:]):
+        edges.append((a1 + b0) / 2)
+    edges.append(right)
+    return list(zip(edges, edges[1:]))
+
+
+def _blank_label_right(lines: list[list[Word]]) -> float | None:
+    """Where the labels end in a table with no value printed at all (blank for zero everywhere):
+    the right edge of the words below the column names that do not stand under a column name
+    with nothing below it."""
+    if not lines:
+        return None
+    leaf_index = max(range(len(lines)), key=lambda k: len(lines[k]))
+    if len(lines[leaf_index]) < 3:
+        return None
+    # Words stacked under the column names (a name written one character per line) are header.
+    header = list(lines[leaf_index])
+    below = []
+    for line in lines[leaf_index + 1 :]:
+        if _ITEM.search(_line_text(line)):
+            continue  # an item line of table 二 spans the table
+        if sum(any(min(w.x1, u.x1) > max(w.x0, u.x0) for u in lines[leaf_index]) for w in line) >= 2:
+            continue  # the next block's column names
+        for w in line:
+            if any(0 <= w.top - u.bottom <= WRAP_GAP * (u.bottom - u.top) and min(w.x1, u.x1) > max(w.x0, u.x0) for u in header):
+                header.append(w)
+            else:
+                below.append(w)
+    empty = [w for w in lines[leaf_index] if not any(min(w.x1, b.x1) - max(w.x0, b.x0) > 0 for b in below)]
+    if not below or not empty:
+        return None
+    first_empty = min(w.x0 for w in empty)
+    ends = [w.x1 for w in below if w.x0 < first_empty and w.x1 <= first_empty + 1]
+    return max(ends) if ends else None
+
+
+def _same_row(band: _Band, line: list[Word], value_ids: set[int], rule_ys: list[float], h: float) -> bool:
+    """Whether a line continues the row above: close below it, no rule between, and not a second
+    line of values; a label line joins a row that has values only where that keeps the values
+    centred beside the label (a value printed beside a two-line label sits between its lines)."""
+    top = min(w.top for w in line)
+    if top - band.bottom > WRAP_GAP * h or any(band.bottom - 1 < y < top + 1 for y in rule_ys):
+        return False
+    band_values = [w for w in band.words if id(w) in value_ids]
+    if not band_values:
+        return True
+    if any(id(w) in value_ids for w in line):
+        return False
+    labels = [w for w in band.words if id(w) not in value_ids]
+    if not labels:
+        return True
+    centre = statistics.mean(w.cy for w in band_values)
+    before = abs((min(w.top for w in labels) + max(w.bottom for w in labels)) / 2 - centre)
+    after = abs((min(w.top for w in labels) + max(w.bottom for w in line)) / 2 - centre)
+    return after <= before + 0.15 * h
+
+
+def text_fragment(page: Page, top: float, bottom: float, table: TextTable | None = None) -> Fragment | None:
+    """The table between two heights of a page, from its words and its horizontal rules."""
+    table = table if table is not None else TextTable()
+    words = [w for w in page.words if top <= w.cy <= bottom and w.text.strip()]
+    if not words:
+        return None
+    h = statistics.median(w.bottom - w.top for w in words)
+    rules = _rule_rows(page, top, bottom)
+    ruled = len(rules) >= 2
+    em = _em(words, h)
+    if ruled:
+        words = [w for w in words if rules[0][0] - 0.5 * h <= w.cy <= rules[-1][0] + 0.5 * h]
+    lines = _trim(group_lines(words), page, h, ruled)
+    words = [w for line in lines for w in line]
+    if not words:
+        return None
+    line_values = [_line_values(line, h) for line in lines]
+    lines = _split_trailing_values(lines, [w for vs in line_values for w in vs], em)
+    line_values = [_line_values(line, h) for line in lines]
+    values = [w for vs in line_values for w in vs]
+    value_ids = {id(w) for w in values}
+    left = min([w.x0 for w in words] + ([min(r[1] for r in rules)] if ruled else [])) - 1
+    right = max([w.x1 for w in words] + ([max(r[2] for r in rules)] if ruled else [])) + 1
+
+    # Where the labels end: the label words of the lines that carry values.
+    label_right = None
+    for line, vs in zip(lines, line_values):
+        if vs:
+            first = min(w.x0 for w in vs)
+            ends = [w.x1 for w in line if id(w) not in value_ids and w.x1 <= first + 1]
+            if ends:
+                label_right = max([label_right or ends[0]] + ends)
+    if label_right is None and values:
+        # Values printed only between the lines of two-line labels: the labels beside them.
+        vmin = min(w.x0 for w in values)
+        ends = [
+            w.x1 for w in words
+            if id(w) not in value_ids and w.x1 < vmin and any(abs(w.cy - v.cy) <= 0.8 * h for v in values)
+        ]
+        label_right = max(ends, default=None)
+    if label_right is None and not values:
+        label_right = _blank_label_right(lines)
+    if label_right is None and table.value_left is not None:
+        label_right = table.value_left
+    if label_right is not None:
+        # Label-column text wider than the row labels (the note beside the header) ends before
+        # the first value starts, and starts inside the label column.
+        limit = min((w.x0 for w in values), default=None)
+        if limit is None:
+            limit = min((w.x0 for line in lines for w in line if w.x0 > label_right), default=label_right)
+        label_right = max(
+            [label_right]
+            + [
+                w.x1
+                for w in words
+                if id(w) not in value_ids
+                and w.x0 < label_right < w.x1 < limit - 0.3 * h
+                and not _ITEM.search(normalize(w.text))
+            ]
+        )
+
+    # Line kinds: H header line, T title line over the values, L label only, B body.
+    kinds = []
+    for line, vs in zip(lines, line_values):
+        if vs:
+            kinds.append("B")
+            continue
+        value_side = [w for w in line if label_right is None or (w.cx > label_right and w.x0 > label_right - h)]
+        label_side = [w for w in line if label_right is not None and w.cx <= label_right and w.x1 < label_right + h]
+        if len(value_side) + len(label_side) < len(line):
+            kinds.append("B")  # a line across labels and values: an item line, a group title
+        elif len(value_side) >= 2 or (value_side and label_side):
+            kinds.append("H")
+        elif value_side:
+            kinds.append("B" if _ITEM.search(_line_text(line)) else "T")
+        else:
+            kinds.append("L")
+    units: list[tuple[str, int, int]] = []  # ("header", first line, last line) / ("body", i, i)
+    i = 0
+    while i < len(lines):
+        if kinds[i] in "HT":
+            j = i
+            seen_h = kinds[i] == "H"
+            low = max(w.bottom for w in lines[i])
+            while j + 1 < len(lines) and kinds[j + 1] in "HTL":
+                nxt = lines[j + 1]
+                if kinds[j + 1] == "L" and seen_h and min(w.top for w in nxt) > low + 0.3 * h:
+                    break  # a label row below the header: the body begins
+                j += 1
+                if kinds[j] in "HT":
+                    seen_h = seen_h or kinds[j] == "H"
+                    low = max([low] + [w.bottom for w in nxt])
+            run = range(i, j + 1)
+            if any(kinds[k] == "H" for k in run):
+                last = max(k for k in run if kinds[k] in "HT")
+                low = max(w.bottom for k in run if kinds[k] in "HT" for w in lines[k])
+                while last + 1 <= j and min(w.top for w in lines[last + 1]) < low:
+                    last += 1
+                units.append(("header", i, last))
+                i = last + 1
+                continue
+        units.append(("body", i, i))
+        i += 1
+
+    header_lines = {k for kind, a, b in units if kind == "header" for k in range(a, b + 1)}
+    body_values = [w for k, vs in enumerate(line_values) if k not in header_lines for w in vs]
+    if not any(kind == "header" for kind, _, _ in units) and len(body_values) < MIN_VALUE_WORDS and not table.columns:
+        return None
+
+    # The boundary between labels and values.
+    boundary: float | None = None
+    if label_right is not None:
+        starts = [w.x0 for w in body_values if w.x0 > label_right]
+        for kind, a, b in units:
+            if kind == "header":
+                starts += [w.x0 for k in range(a, b + 1) for w in lines[k] if w.x0 >= label_right - 1]
+        boundary = (label_right + min(starts)) / 2 if starts else label_right + 0.5
+        if table.value_left is not None and not starts:
+            boundary = table.value_left
+        elif table.value_left is not None and boundary < table.value_left < min(starts) - 0.3 * h:
+            boundary = table.value_left  # the page before saw longer labels of the same table
+
+    # Headers and the body values below each (for splitting header cells that ran together).
+    headers: dict[int, _Header] = {}
+    header_units = [u for u in units if u[0] == "header"]
+    for n, (kind, a, b) in enumerate(header_units):
+        end = header_units[n + 1][1] if n + 1 < len(header_units) else len(lines)
+        below = [w for k in range(b + 1, end) for w in line_values[k]]
+        header = _header(lines[a : b + 1], boundary, left, right, below, h, em)
+        if header is not None:
+            headers[a] = header
+
+    # Body words: values, words across the boundary, label words (own or parent).
+    body_lines = [k for kind, a, _ in units if kind == "body" for k in [a]]
+    label_words = [
+        w for k in body_lines for w in lines[k] if id(w) not in value_ids and boundary is not None and w.x1 <= boundary + 1
+    ]
+    bounds = _label_bounds(label_words, h)
+    if not bounds and table.label_bounds and any(w.x1 < table.label_bounds[-1] for w in label_words):
+        bounds = list(table.label_bounds)  # too few words on this page to see the label columns
+    if bounds:
+        # A vertical character run together with the label beside it (三属于行政执法案卷).
+        pieces = {id(w): _split_merged([w], bounds, em, h) for w in label_words}
+        if any(len(p) > 1 for p in pieces.values()):
+            for k in body_lines:
+                lines[k] = sorted((p for w in lines[k] for p in pieces.get(id(w), [w])), key=lambda w: w.x0)
+            label_words = [p for w in label_words for p in pieces[id(w)]]
+    last_bound = bounds[-1] if bounds else None
+    parent_words = [w for w in label_words if last_bound is not None and w.x1 <= last_bound + 0.5]
+    if parent_words and boundary is not None:
+        # The wrapped end of a label that fills the label columns (（二）部分公开…情 / 形）) is its own
+        # row's text, not a parent label.
+        own_words = [w for w in label_words if w.x1 > last_bound + 0.5]
+        for word in sorted(parent_words, key=lambda w: w.top):
+            above = [
+                o for o in own_words
+                if 0 <= word.top - o.bottom <= WRAP_GAP * h and abs(o.x0 - word.x0) < 0.5 * h and o.x1 > boundary - 3 * h
+            ]
+            if above:
+                own_words.append(word)
+        own_ids = {id(w) for w in own_words}
+        parent_words = [w for w in parent_words if id(w) not in own_ids]
+    parent_ids = {id(w) for w in parent_words}
+    rule_ys = [r[0] for r in rules]
+
+    # Rows: header units and bands of body words, in page order.
+    rows: list[_Header | _Band] = []
+    columns = list(table.columns)
+    sure = table.columns_sure
+    if columns and any(v.cx < columns[0][0] - h or v.cx > columns[-1][1] + h for v in body_values):
+        columns = []  # the page before had other geometry (another page size or table)
+    band: _Band | None = None
+    for kind, a, b in units:
+        if kind == "header":
+            header = headers.get(a)
+            if header is not None:
+                rows.append(header)
+                columns, sure = header.columns, header.sure
+                band = None
+            continue
+        line = [w for w in lines[a] if id(w) not in parent_ids]
+        if not line:
+            continue
+        if band is not None and band.words and not _same_row(band, line, value_ids, rule_ys, h):
+            band = None
+        if band is None:
+            band = _Band(columns=columns, columns_sure=sure)
+            rows.append(band)
+        for word in line:
+            band.extend(word)
+    if not columns:
+        if len(body_values) < (1 if table.columns else MIN_VALUE_WORDS):
+            return None
+        columns = _value_columns(body_values, boundary, left, right, h)
+        for row in rows:
+            if isinstance(row, _Band):
+                row.columns, row.columns_sure = columns, False
+    for row in rows:
+        if isinstance(row, _Band) and not row.columns:
+            row.columns, row.columns_sure = columns, False
+    # A header with no row below it has one row with nothing printed (all blank).
+    for n, row in enumerate(rows):
+        if isinstance(row, _Header) and (n + 1 == len(rows) or isinstance(rows[n + 1], _Header)):
+            empty = _Band(columns=row.columns, columns_sure=False, empty=True)
+            low = [y for y in rule_ys if y > row.bottom + 0.5 * h]
+            empty.top = row.bottom + 1
+            empty.bottom = low[0] - 1 if low else row.bottom + 2 * h
+            rows.insert(n + 1, empty)
+    bands = [r for r in rows if isinstance(r, _Band)]
+    if not bands:
+        return None
+
+    # Parent labels: blocks left of the innermost label column, beside the rows they overlap.
+    blocks = _stack(parent_words, h, overlap=0.1)
+    for block in blocks:
+        hits = [r for r in bands if not r.empty and r.top < block.bottom and block.top < r.bottom]
+        if not hits and block.n_lines() == 1:
+            above = [r for r in bands if not r.empty and r.bottom <= block.top]
+            below = [r for r in bands if not r.empty and r.top >= block.bottom]
+            if (not above or block.top - max(r.bottom for r in above) > WRAP_GAP * h) and (
+                not below or min(r.top for r in below) - block.bottom > WRAP_GAP * h
+            ):
+                # A row of its own (a blank row whose short label starts in the parent columns).
+                row = _Band(columns=(above[-1] if above else below[0]).columns)
+                for word in block.words:
+                    row.extend(word)
+                at = next((n for n, r in enumerate(rows) if r.top > block.top), len(rows))
+                rows.insert(at, row)
+                bands = [r for r in rows if isinstance(r, _Band)]
+                continue
+        if not hits:
+            near = min(bands, key=lambda r: abs((r.top + r.bottom) / 2 - block.cy))
+            if abs((near.top + near.bottom) / 2 - block.cy) > 2 * h:
+                continue
+            hits = [near]
+        own = [r for r in hits if any(w.x1 > (last_bound or 0) and id(w) not in value_ids for w in r.words)]
+        if len(hits) == 1 and not own and block.n_lines() == 1:
+            for word in block.words:
+                hits[0].extend(word)  # a short own label inside the parent columns
+            continue
+        for r in hits:
+            r.parents.append(block)
+    table.value_left = boundary
+    table.label_bounds = bounds or table.label_bounds
+    table.columns, table.columns_sure = columns, sure
+    return _build(page, rows, bounds, boundary, left, right, h, value_ids, rule_ys)
+
+
+def _build(
+    page: Page,
+    rows: list,
+    bounds: list[float],
+    boundary: float | None,
+    left: float,
+    right: float,
+    h: float,
+    value_ids: set[int],
+    rule_ys: list[float],
+) -> Fragment:
+    spans_x = [x for row in rows for pair in row.columns for x in pair]
+    left, right = min([left] + spans_x), max([right] + spans_x)  # columns carried from the page before
+    xs = [left] + [b for b in bounds if left < b < (boundary or right)]
+    if boundary is not None and boundary - xs[-1] > 1:
+        xs.append(boundary)
+    for row in rows:
+        for x0, x1 in row.columns:
+            xs.extend([x0, x1])
+    xs.append(right)
+    xs = [x for x in sorted(xs) if left - 0.5 <= x <= right + 0.5]
+    merged: list[float] = []
+    for x in xs:
+        if not merged or x - merged[-1] > 1.0:
+            merged.append(x)
+    xs = merged
+
+    def col(x: float) -> int:
+        return min(range(len(xs)), key=lambda i: abs(xs[i] - x))
+
+    label_cols = col(boundary) if boundary is not None else 0
+    # Grid rows: a header takes one row per title tier plus its leaf row.
+    spans: list[tuple[float, float]] = []
+    for row in rows:
+        if isinstance(row, _Header):
+            tiers = len(row.titles)
+            tops = [row.top] + [max(b.bottom for b, _, _ in tier) + 0.1 for tier in row.titles]
+            for t in range(tiers + 1):
+                spans.append((tops[t], tops[t + 1] if t < tiers else row.bottom))
+        else:
+            spans.append((row.top, row.bottom))
+    ys = [min(spans[0][0], spans[0][1]) - 0.4 * h]
+    for (a_top, a_bottom), (b_top, _) in zip(spans, spans[1:]):
+        between = [y for y in rule_ys if a_bottom - 1 <= y <= b_top + 1]
+        ys.append(between[0] if between else max(a_bottom, (a_bottom + b_top) / 2))
+    ys.append(spans[-1][1] + 0.4 * h)
+    for k in range(1, len(ys)):
+        ys[k] = max(ys[k], ys[k - 1] + 0.1)
+    cells: list[GridCell] = []
+
+    def add(r: int, rowspan: int, c0: int, c1: int, words: list[Word], inferred: bool = True) -> GridCell:
+        c0 = min(c0, len(xs) - 2)
+        c1 = min(max(c1, c0 + 1), len(xs) - 1)
+        cell = GridCell(r, c0, rowspan, c1 - c0, (xs[c0], ys[r], xs[c1], ys[r + rowspan]), page.number, sorted(words, key=lambda w: (w.top, w.x0)))
+        cell.inferred = inferred
+        cells.append(cell)
+        return cell
+
+    r = 0
+    parent_cells: dict[int, GridCell] = {}
+    for row in rows:
+        if isinstance(row, _Header):
+            n = len(row.titles) + 1
+            if row.label_words and label_cols > 0:
+                add(r, n, 0, label_cols, row.label_words)
+            leaf_tier = [0] * len(row.leaves)
+            for t, tier in enumerate(row.titles):
+                for block, a, b in tier:
+                    add(r + t, 1, col(row.columns[a][0]), col(row.columns[b][1]), block.words)
+                    for k in range(a, b + 1):
+                        leaf_tier[k] = t + 1
+            for k, leaf in enumerate(row.leaves):
+                add(r + leaf_tier[k], n - leaf_tier[k], col(row.columns[k][0]), col(row.columns[k][1]), leaf.words)
+            r += n
+            continue
+        band: _Band = row
+        own = [w for w in band.words if id(w) not in value_ids and (boundary is None or w.x0 < boundary)]
+        across = [w for w in own if boundary is not None and w.x1 > boundary + 1.5 * h and w.x0 < boundary - 1]
+        if across and not any(id(w) in value_ids for w in band.words):
+            add(r, 1, 0, len(xs) - 1, band.words)  # a title across the whole table
+            r += 1
+            continue
+        first_free = 0
+        for block in band.parents:
+            key = id(block)
+            if key in parent_cells:
+                cell = parent_cells[key]
+                cell.rowspan = r - cell.row + 1
+            else:
+                c0 = max(0, min(bisect.bisect_right(xs, block.cx) - 1, label_cols - 1))
+                parent_cells[key] = add(r, 1, c0, c0 + 1, block.words)
+            first_free = max(first_free, parent_cells[key].col + parent_cells[key].colspan)
+        if label_cols > 0:
+            start = first_free
+            if own:
+                at = max(0, bisect.bisect_right(xs, min(w.x0 for w in own)) - 1)
+                start = max(first_free, min(at, label_cols - 1))
+            if start < label_cols:
+                add(r, 1, start, label_cols, own)
+        else:
+            own = []
+        # Value cells: every column of the row's column set.
+        own_ids = {id(w) for w in own}
+        value_words = [w for w in band.words if id(w) not in own_ids]
+        lines = group_lines(band.words) if band.words else []
+        placed: dict[int, list[Word]] = {k: [] for k in range(len(band.columns))}
+        clean = bool(band.columns_sure and own and len(lines) == 1 and (value_words or BLANK_ROWS_OK))
+        for word in value_words:
+            k = next((i for i, (x0, x1) in enumerate(band.columns) if x0 <= word.cx <= x1), None)
+            if k is None:
+                clean = False
+                continue
+            x0, x1 = band.columns[k]
+            if word.x0 < x0 - 0.5 or word.x1 > x1 + 0.5 or id(word) not in value_ids:
+                clean = False
+            placed[k].append(word)
+        if any(len(ws) > 1 for ws in placed.values()) or (not BLANKS_OK and any(not ws for ws in placed.values())):
+            clean = False
+        for k, (x0, x1) in enumerate(band.columns):
+            add(r, 1, col(x0), col(x1), placed[k], inferred=not clean)
+        r += 1
+    # Parent cells spanning rows were sized while the rows were laid out.
+    for cell in parent_cells.values():
+        cell.bbox = (xs[cell.col], ys[cell.row], xs[cell.col + cell.colspan], ys[cell.row + cell.rowspan])
+    cells.sort(key=lambda c: (c.row, c.col))
+    fragment = Fragment(page=page.number, bbox=(xs[0], ys[0], xs[-1], ys[-1]), xs=xs, ys=ys, cells=cells, inferred=True)
+    return fragment

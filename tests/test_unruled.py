@@ -1,0 +1,164 @@
+"""Tables printed without full ruling (no rules, horizontal rules only, 三线表): every cell right,
+no wrong number with status ok, and the grid inferred from word positions on hand-made pages."""
+from __future__ import annotations
+
+import pytest
+
+from pipeline import evaluate as ev
+from pipeline.document import Page, Segment, Word
+from pipeline.extract import extract_path
+from pipeline.synth import render
+from pipeline.synth.generate import COVERAGE, doc_rng, make_document
+from pipeline.textgrid import TextTable, text_fragment
+
+SEED = 5
+RULINGS = ("none", "horizontal", "three_line")
+# Documents i of seed SEED, each forced to COVERAGE[i-1] with the ruling RULINGS[(i-1) % 3]: between
+# them vertical and horizontal 三、本年度办理结果, 1 to 3 label columns, flat and two-level headers,
+# table 四 in three-level / two-level / rows layout, table 二 per item, blank-for-zero, split pages.
+DOCUMENTS = (1, 2, 3, 4, 6, 9, 10, 14)
+
+
+@pytest.fixture(scope="module", params=DOCUMENTS)
+def unruled(request, tmp_path_factory):
+    i = request.param
+    force = dict(COVERAGE[(i - 1) % len(COVERAGE)], ruling=RULINGS[(i - 1) % 3])
+    gold, variant = make_document(doc_rng(SEED, i), f"u_{i:04d}.pdf", force)
+    pdf = tmp_path_factory.mktemp("unruled") / gold["document"]
+    render(gold, variant, pdf)
+    return gold, variant, extract_path(pdf)
+
+
+def test_every_cell_right_and_none_silently_wrong(unruled):
+    gold, variant, output = unruled
+    result = ev.score(output, gold, gold["document"])
+    wrong = [(w.key, w.gold, w.value, w.status) for w in result.wrong]
+    assert result.cells_right == result.cells_total, (variant["ruling"], wrong[:10])
+    assert result.spurious_cells == 0
+    assert result.silent_cells == 0
+    assert all(output["tables"][t]["found"] for t in gold["tables"])
+
+
+def test_ok_only_where_the_row_is_clean(unruled):
+    """An inferred grid gives ok only to cells of clean rows; each of them is right."""
+    gold, _, output = unruled
+    for key, cell in output["cells"].items():
+        if cell["status"] == "ok" and key in gold["cells"]:
+            assert cell["value"] == pytest.approx(gold["cells"][key]), key
+
+
+# ----------------------------------------------------------------------------- hand-made pages
+H = 10.0  # font size: one CJK character is H wide and H high
+
+
+def word(text: str, x0: float, top: float, width: float | None = None) -> Word:
+    w = width if width is not None else H * sum(1 if ord(ch) > 0x2E80 else 0.5 for ch in text)
+    return Word(text, x0, top, x0 + w, top + H)
+
+
+def grid_text(fragment) -> list[list[str]]:
+    return [[c.text for c in {id(c): c for c in row}.values()] for row in fragment.rows()]
+
+
+def value_columns(page: Page, top: float = 0, bottom: float = 1000):
+    fragment = text_fragment(page, top, bottom)
+    assert fragment is not None
+    return fragment, grid_text(fragment)
+
+
+def s3_like_page(segments: list[Segment] | None = None) -> Page:
+    """Three columns under a header; a two-line label with its values centred beside it, a blank
+    row, a group title alone on its line, a wrapped label."""
+    xs = [300, 350, 400]  # value column centres
+    words = [word("信息内容", 100, 100)] + [word(t, x - 15, 100) for t, x in zip(("甲类", "乙类", "合计"), xs)]
+
+    def values(top: float, texts: tuple[str, ...]) -> list[Word]:
+        return [word(t, x - 2.5 * len(t), top) for t, x in zip(texts, xs) if t]
+
+    words += [word("一、本年新收申请数量", 100, 130)] + values(130, ("3", "4", "7"))
+    # two-line label, values centred between its lines
+    words += [word("二、部分公开（区分处理", 100, 160), word("的，只计这一情形）", 100, 172)] + values(166, ("1", "", "1"))
+    words += [word("三、结转数量", 100, 200)]  # blank for zero
+    words += [word("（三）不予公开", 100, 230)]  # group title alone on its line
+    words += [word("1.属于国家秘密", 110, 260)] + values(260, ("2", "0", "2"))
+    return Page(1, 600, 800, words=words, segments=segments or [])
+
+
+def test_rows_from_lines_without_rules():
+    fragment, rows = value_columns(s3_like_page())
+    assert rows[0] == ["信息内容", "甲类", "乙类", "合计"]
+    assert rows[1] == ["一、本年新收申请数量", "3", "4", "7"]
+    assert rows[2] == ["二、部分公开（区分处理的，只计这一情形）", "1", "", "1"]
+    assert rows[3] == ["三、结转数量", "", "", ""]
+    assert rows[4][0] == "（三）不予公开"
+    assert rows[5] == ["1.属于国家秘密", "2", "0", "2"]
+    by_row = {r: [c for c in fragment.cells if c.row == r and c.col > 0] for r in range(len(rows))}
+    assert not any(c.inferred for c in by_row[1])  # a clean one-line row with every value
+    assert all(c.inferred for c in by_row[2])  # a two-line label: the row's extent is inferred
+    assert not any(c.inferred for c in by_row[3])  # one clean line, blank for zero
+
+
+def test_value_across_a_column_boundary_is_inferred():
+    page = s3_like_page()
+    # a number printed across the boundary between the first and second value columns
+    page.words.extend([word("二、其他", 100, 290), word("12345", 310, 290), word("5", 397.5, 290)])
+    fragment, rows = value_columns(page)
+    last = max(c.row for c in fragment.cells)
+    assert all(c.inferred for c in fragment.cells if c.row == last and c.col > 0)
+
+
+def test_horizontal_rules_separate_rows():
+    ys = [95, 115, 145, 185, 215, 245, 275]
+    rules = [Segment(95, y, 420, y) for y in ys]
+    _, rows = value_columns(s3_like_page(rules))
+    assert rows[2] == ["二、部分公开（区分处理的，只计这一情形）", "1", "", "1"]
+    assert rows[5] == ["1.属于国家秘密", "2", "0", "2"]
+
+
+def test_vertical_label_and_group_label_are_parent_columns():
+    """三、本年度办理结果 one character per line at the far left, a group label in its own column
+    beside its sub-rows: both are parent labels, never rows of their own."""
+    words = [word("信息内容", 120, 100), word("甲类", 285, 100), word("乙类", 335, 100)]
+    labels = ["一、本年新收", "（1）属于国家秘密", "（2）其他法律", "（3）危及安全", "（1）本机关不掌握", "（2）没有现成"]
+    for n, label in enumerate(labels):
+        top = 130 + 25 * n
+        words += [word(label, 100 if n == 0 else 160, top), word("1", 297.5, top), word("2", 347.5, top)]
+    words += [word(ch, 100, 160 + 12 * k) for k, ch in enumerate("本年度办理结果")]  # rows 2-6
+    words += [word("不予", 120, 170), word("公开", 120, 182), word("无法", 120, 240), word("提供", 120, 252)]
+    fragment, grid = value_columns(Page(1, 600, 800, words=words))
+    assert [row[-3] for row in grid[1:]] == labels
+    assert all(row[-2:] == ["1", "2"] for row in grid[1:])
+    vertical = [c for c in fragment.cells if c.text == "本年度办理结果"]
+    assert len(vertical) == 1 and vertical[0].row == 2 and vertical[0].rowspan == 4
+    group = next(c for c in fragment.cells if c.text == "不予公开")
+    assert group.col > vertical[0].col and 2 <= group.row <= 3
+
+
+def test_blocks_with_different_column_counts():
+    """Table 二: item blocks with 3 and 1 value columns, each under its own header."""
+    words = [word("第二十条第（一）项", 200, 80)]
+    words += [word("信息内容", 100, 100), word("本年制发件数", 240, 100), word("本年废止件数", 340, 100), word("现行有效件数", 440, 100)]
+    words += [word("规章", 110, 125), word("1", 267, 125), word("2", 367, 125), word("3", 467, 125)]
+    words += [word("第二十条第（五）项", 200, 150)]
+    words += [word("信息内容", 100, 175), word("本年处理决定数量", 320, 175)]
+    words += [word("行政许可", 100, 200), word("115", 352, 200)]
+    fragment, rows = value_columns(Page(1, 600, 800, words=words))
+    assert ["规章", "1", "2", "3"] in rows
+    assert ["行政许可", "115"] in rows
+    header = next(c for c in fragment.cells if c.text == "本年处理决定数量")
+    value = next(c for c in fragment.cells if c.text == "115")
+    assert header.bbox[0] <= value.x_center <= header.bbox[2]
+
+
+def test_continued_page_keeps_the_columns():
+    table = TextTable()
+    first = s3_like_page()
+    assert text_fragment(first, 0, 1000, table) is not None
+    xs = [300, 350, 400]
+    words = [word("2.其他法律行政法规禁止公开", 110, 60)] + [word(t, x - 2.5, 60) for t, x in zip(("5", "6", "11"), xs)]
+    words += [word("3.危及安全", 110, 90), word("9", 347.5, 90)]
+    fragment = text_fragment(Page(2, 600, 800, words=words), 0, 1000, table)
+    assert fragment is not None
+    rows = grid_text(fragment)
+    assert rows[0] == ["2.其他法律行政法规禁止公开", "5", "6", "11"]
+    assert rows[1] == ["3.危及安全", "", "9", ""]
