@@ -21,10 +21,13 @@ def _bindings(identity: Identity, cells: dict[str, dict[str, Any]]) -> list[dict
     raise ValueError(f"unknown for_each {identity.for_each!r} in taxonomy identities")
 
 
-def _expand(term: str, binding: dict[str, str], present: list[str]) -> list[str]:
+def _expand(term: str, binding: dict[str, str], present: dict[str, None]) -> list[str]:
     """Keys a term stands for; 'A|B' means A's keys where there are any, else B's."""
     for alternative in term.format(**binding).split("|"):
-        keys = [k for k in present if fnmatch.fnmatchcase(k, alternative)]
+        if "*" not in alternative:
+            keys = [alternative] if alternative in present else []
+        else:
+            keys = [k for k in present if fnmatch.fnmatchcase(k, alternative)]
         if keys:
             return keys
     return []
@@ -32,7 +35,7 @@ def _expand(term: str, binding: dict[str, str], present: list[str]) -> list[str]
 
 def run_checks(cells: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     """Each identity instance whose cells were found: expected (left side), found (right side)."""
-    present = [k for k, c in cells.items() if c["status"] != "missing"]
+    present = {k: None for k, c in cells.items() if c["status"] != "missing"}  # ordered, fast lookup
     results = []
     for identity in load().identities:
         for binding in _bindings(identity, cells):

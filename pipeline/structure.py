@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Callable
 
 from rapidfuzz import fuzz
@@ -57,6 +58,7 @@ class BodyRow:
         return any(c.text.strip() for c in self.values.values())
 
 
+@lru_cache(maxsize=1 << 16)
 def similarity(text: str, keys: tuple[str, ...]) -> float:
     """0..1: how well a printed label matches the best of a form label's wordings.
 
