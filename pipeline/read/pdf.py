@@ -14,6 +14,7 @@ from pipeline.document import Document, Page, Segment, Word
 from pipeline.errors import InputError
 from pipeline.read.triage import plan
 
+DUPLICATE_OFFSET = 1.0  # pt; the same glyph again within this is a fake-bold copy
 MIN_SEGMENT = 2.0  # pt; shorter edges are the ends of thin filled rectangles, not rules
 _CID = re.compile(r"\(cid:\d+\)")
 
@@ -60,8 +61,7 @@ def _read_page(page: "pdfplumber.page.Page") -> Page:
         for e in page.edges
         if max(float(e["x1"]) - float(e["x0"]), float(e["bottom"]) - float(e["top"])) >= MIN_SEGMENT
     ]
-    # Fake bold draws each glyph twice, a hair apart: "0" would read "00".
-    words = group_chars(page.dedupe_chars(tolerance=1).chars, segments)
+    words = group_chars(page.chars, segments)
     return Page(number=page.page_number, width=float(page.width), height=float(page.height), words=words, segments=segments)
 
 
@@ -89,6 +89,8 @@ def group_chars(chars: list[dict], segments: list[Segment]) -> list[Word]:
                 continue
             if run:
                 prev = run[-1]
+                if char["text"] == prev["text"] and abs(float(char["x0"]) - float(prev["x0"])) < DUPLICATE_OFFSET:
+                    continue  # fake bold draws each glyph twice, a hair apart: "0" would read "00"
                 gap = float(char["x0"]) - float(prev["x1"])
                 if gap > 0.6 * float(char["size"] or 10) or _rule_between(prev, char, xs, verticals):
                     words.append(_word(run))
