@@ -63,20 +63,20 @@ def summary(path: Path, output: dict[str, Any]) -> str:
     return line
 
 
-def _extract_one(path: Path, ocr_engine: str = "rapid") -> tuple[Path, dict[str, Any] | None, str | None]:
+def _extract_one(path: Path, ocr_engine: str = "rapid", debug_dir: Path | None = None) -> tuple[Path, dict[str, Any] | None, str | None]:
     """(path, output, None) or (path, None, one-line error): never raises, so that a bulk run goes on."""
     from pipeline.extract import extract_path
 
     try:
-        return path, extract_path(path, ocr_engine), None
+        return path, extract_path(path, ocr_engine, debug_dir / path.stem if debug_dir else None), None
     except InputError as exc:
         return path, None, str(exc)
     except Exception as exc:  # a bug must not stop a bulk run nor print a traceback
         return path, None, f"{path}: internal error ({type(exc).__name__}: {exc})"
 
 
-def _extract_all(files: list[Path], jobs: int, ocr_engine: str):
-    work = functools.partial(_extract_one, ocr_engine=ocr_engine)
+def _extract_all(files: list[Path], jobs: int, ocr_engine: str, debug_dir: Path | None):
+    work = functools.partial(_extract_one, ocr_engine=ocr_engine, debug_dir=debug_dir)
     if jobs <= 1 or len(files) <= 1:
         yield from map(work, files)
         return
@@ -97,6 +97,7 @@ def run(
     quiet: bool = typer.Option(False, "-q", "--quiet", help="No per-file summary on standard error."),
     jobs: int = typer.Option(1, "-j", "--jobs", help="Worker processes for several files (outputs keep the input order)."),
     ocr_engine: OcrEngine = typer.Option(OcrEngine.rapid, "--ocr-engine", help="rapid (PP-OCR on onnxruntime, built in) or paddle (optional extra)."),
+    debug_dir: Optional[Path] = typer.Option(None, "--debug-dir", help="Per table page, a PNG of the page with the grid and each cell's reading and status (DIR/<report>/)."),
 ) -> None:
     """Extract every cell of the three tables of each report (the default command)."""
     from pipeline.export import to_csv, to_json
@@ -105,7 +106,7 @@ def run(
     if many and output is not None:
         output.mkdir(parents=True, exist_ok=True)
     worst = EXIT_OK
-    for path, result, error in _extract_all(files, jobs, ocr_engine.value):
+    for path, result, error in _extract_all(files, jobs, ocr_engine.value, debug_dir):
         if result is None:
             typer.echo(f"error: {error}", err=True)
             worst = max(worst, EXIT_UNREADABLE)

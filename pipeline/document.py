@@ -6,7 +6,7 @@ for scans and images), origin top-left, y growing downwards.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Callable, Literal
 
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom
 
@@ -58,6 +58,10 @@ class Page:
     unit: Literal["pt", "px"] = "pt"
     dpi: float | None = None  # set for pages read from pixels
     geometry_loaded: bool = True  # False while only the text has been read (lazy readers)
+    # Pages read from pixels: re-creates the work image (uint8 grey, upright and deskewed) whose
+    # pixels the words, segments and cell boxes are in, for debug pictures. A callable rather
+    # than the image so that a long document does not hold every page image in memory.
+    render: Callable[[], Any] | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass

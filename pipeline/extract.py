@@ -19,7 +19,8 @@ LOW_CONFIDENCE = 0.9  # OCR words scored below this make their cell uncertain
 SECTION_NAMES = {"s2": "二、主动公开政府信息情况", "s3": "三、收到和处理政府信息公开申请情况", "s4": "四、行政复议、行政诉讼情况"}
 
 
-def extract_path(path: Path, ocr_engine: str = "rapid") -> dict[str, Any]:
+def extract_path(path: Path, ocr_engine: str = "rapid", debug_dir: Path | None = None) -> dict[str, Any]:
+    """The output contract for one report; with debug_dir, a picture per table page there too."""
     document = read_document(Path(path), ocr_engine=ocr_engine)
     headings = find_headings(document.pages)
     fragments = locate_tables(document.pages, headings)
@@ -58,7 +59,7 @@ def extract_path(path: Path, ocr_engine: str = "rapid") -> dict[str, Any]:
     if repair is not None:
         checks = run_checks(cells)
         warnings.append(repair)
-    return {
+    output = {
         "schema_version": SCHEMA_VERSION,
         "source": {"path": str(path), "sha256": document.sha256, "kind": document.kind, "pages": len(document.pages)},
         "report": {"agency": agency, "year": year, "format": _report_format(results, year)},
@@ -68,6 +69,11 @@ def extract_path(path: Path, ocr_engine: str = "rapid") -> dict[str, Any]:
         "checks": checks,
         "warnings": warnings,
     }
+    if debug_dir is not None:
+        from pipeline.debug import write_debug_images
+
+        write_debug_images(document, output, debug_dir)
+    return output
 
 
 def _doubt_unruled_failing(cells: dict[str, dict[str, Any]], checks: list[dict[str, Any]], unruled: set[str]) -> None:

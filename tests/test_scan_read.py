@@ -45,7 +45,7 @@ def mild_read(mild) -> list[reader.PageResult]:
 def test_mild_scan_reads_every_numeric_cell_exactly(mild, mild_read) -> None:
     for i, sp, res in zip(TABLE_PAGES, mild, mild_read):
         truth = sim.truth_cells(SEED_PDF, i)
-        assert len(truth) > 50
+        assert len(truth) > 40
         words = [(w.text, w.cx, w.cy) for w in res.page.words]
         m = _to_reader(sp, res)
         wrong = [(text, got) for box, text in truth
@@ -127,7 +127,13 @@ def test_image_only_pdf_renders_at_its_scan_resolution(tmp_path: Path) -> None:
     written = sim.scan_sample(SEED_PDF, out, "hard", seed=1, pages=[2])
     assert written == [out]
     gold = json.loads((tmp_path / "scan.gold.json").read_text(encoding="utf-8"))
-    assert gold["cells"] == json.loads(SEED_PDF.with_suffix(".gold.json").read_text(encoding="utf-8"))["cells"]
+    full = json.loads(SEED_PDF.with_suffix(".gold.json").read_text(encoding="utf-8"))
+    # Page 3 alone: the end of table 三 and table 四; no title page, so no agency or year.
+    assert gold["document"] == "scan.pdf" and gold["scan_pages"] == [3]
+    assert gold["tables"] == ["s3", "s4"] and gold["report"]["agency"] is None and gold["report"]["year"] is None
+    assert gold["cells"] and all(full["cells"][k] == v for k, v in gold["cells"].items())
+    assert all(k.startswith("s4.") or k.startswith("s3.") for k in gold["cells"])
+    assert len([k for k in gold["cells"] if k.startswith("s4.")]) == 15
     (img, dpi), = reader.render_pdf_pages(out)
     assert dpi == 150 and img.shape[0] > 1500
     doc = reader.read_pdf_scan(out, [1])
@@ -169,3 +175,227 @@ def test_bad_input_raises_one_line_error(tmp_path: Path, name: str, make, messag
         reader.read_image_file(path)
     assert isinstance(info.value, InputError)
     assert message in str(info.value) and "\n" not in str(info.value)
+
+
+# --------------------------------------------------------------------------- grid recovery
+
+DPI = 200
+
+
+def _font(size_pt: float):
+    from PIL import ImageFont
+
+    return sim._font(int(round(size_pt * DPI / 72)))
+
+
+def _grid_page(rows: int = 6, cols: int = 5, cw: int = 150, rh: int = 60, x0: int = 150, y0: int = 300,
+               texts: dict[tuple[int, int], str] | None = None) -> np.ndarray:
+    """A white page with a ruled grid (2-px rules) and optional cell texts (SimSun 10.5 pt)."""
+    from PIL import Image, ImageDraw
+
+    img = np.full((y0 + rows * rh + 300, x0 + cols * cw + 150), 255, np.uint8)
+    for r in range(rows + 1):
+        cv2.line(img, (x0, y0 + r * rh), (x0 + cols * cw, y0 + r * rh), 0, 2)
+    for c in range(cols + 1):
+        cv2.line(img, (x0 + c * cw, y0), (x0 + c * cw, y0 + rows * rh), 0, 2)
+    if texts:
+        pil = Image.fromarray(img)
+        draw = ImageDraw.Draw(pil)
+        font = _font(10.5)
+        for (r, c), text in texts.items():
+            box = draw.textbbox((0, 0), text, font=font)
+            tx = x0 + c * cw + (cw - (box[2] - box[0])) // 2
+            ty = y0 + r * rh + (rh - (box[3] - box[1])) // 2 - box[1]
+            draw.text((tx, ty), text, fill=0, font=font)
+        img = np.asarray(pil).copy()
+    return img
+
+
+def _v_covers(tables, x: int, a: int, b: int, tol: int = 4) -> bool:
+    return any(abs(vx - x) <= tol and va <= a + tol and vb >= b - tol for t in tables for vx, va, vb in t.v)
+
+
+def test_a_rule_lost_in_one_row_is_reconstructed_from_the_rows_around_it() -> None:
+    from pipeline.read import raster
+
+    x0, y0, cw, rh = 150, 300, 150, 60
+    img = _grid_page()
+    # The rule between columns 2 and 3 is gone in row 3 (a seal, faint toner): without it the
+    # grid merges the two cells of that row and their numbers land in one cell.
+    img[y0 + 3 * rh + 3:y0 + 4 * rh - 2, x0 + 2 * cw - 4:x0 + 2 * cw + 5] = 255
+    rul = raster.find_rulings(img < 128, DPI)
+    assert len(rul.tables) == 1
+    assert _v_covers(rul.tables, x0 + 2 * cw, y0 + 3 * rh, y0 + 4 * rh)
+
+
+def test_a_cell_merged_on_purpose_is_not_split() -> None:
+    from pipeline.read import raster
+
+    x0, y0, cw, rh = 150, 300, 150, 60
+    img = _grid_page()
+    img[y0 + 3 * rh + 3:y0 + 4 * rh - 2, x0 + 2 * cw - 4:x0 + 2 * cw + 5] = 255
+    # Text centred across the missing edge: a label spanning the two columns.
+    cv2.putText(img, "MERGED LABEL", (x0 + 2 * cw - 95, y0 + 3 * rh + 40), cv2.FONT_HERSHEY_SIMPLEX, 0.7, 0, 2)
+    rul = raster.find_rulings(img < 128, DPI)
+    assert not _v_covers(rul.tables, x0 + 2 * cw, y0 + 3 * rh, y0 + 4 * rh)
+    # A rule present on one side only is a merged cell too (a label spanning the label columns).
+    img = _grid_page()
+    img[y0 + 2 * rh - 4:y0 + 2 * rh + 5, x0 + 3:x0 + cw - 2] = 255
+    rul = raster.find_rulings(img < 128, DPI)
+    assert not any(abs(y - (y0 + 2 * rh)) <= 4 and a <= x0 + 10 for t in rul.tables for y, a, b in t.h)
+
+
+def test_rule_pieces_a_pixel_apart_make_one_grid_line() -> None:
+    from pipeline.document import Page
+    from pipeline.grid import find_fragments
+    from pipeline.read import raster
+
+    x0, y0, cw, rh = 150, 300, 150, 60
+    img = _grid_page()
+    # The right border drawn 3 px further right in the lower half (perspective), and rules
+    # overshooting it: one column line, no sliver column.
+    right = x0 + 5 * cw
+    img[y0 + 3 * rh:y0 + 6 * rh + 2, right - 2:right + 2] = 255
+    cv2.line(img, (right + 3, y0 + 3 * rh), (right + 3, y0 + 6 * rh), 0, 2)
+    for r in range(3, 7):
+        cv2.line(img, (right - 10, y0 + r * rh), (right + 6, y0 + r * rh), 0, 2)
+    rul = raster.find_rulings(img < 128, DPI)
+    page = Page(1, img.shape[1], img.shape[0], [], rul.segments(), unit="px", dpi=DPI)
+    (fragment,) = find_fragments(page)
+    assert len(fragment.xs) - 1 == 5 and len(fragment.ys) - 1 == 6
+    assert len(fragment.cells) == 30
+
+
+def test_a_heading_in_large_type_is_text_not_a_table() -> None:
+    from PIL import Image, ImageDraw
+
+    from pipeline.read import raster
+
+    img = _grid_page(y0=400)
+    pil = Image.fromarray(img)
+    # Bold-ish 16-pt heading just above the table: its strokes cross like rules.
+    draw = ImageDraw.Draw(pil)
+    for dx in (0, 1, 2):
+        draw.text((150 + dx, 330), "四、因政府信息公开工作被申请行政复议情况", fill=0, font=_font(16))
+    rul = raster.find_rulings(np.asarray(pil) < 128, DPI)
+    assert len(rul.tables) == 1
+    assert abs(rul.tables[0].bbox[1] - 400) <= 4, rul.tables[0].bbox
+
+
+# --------------------------------------------------------------------------- zero marks, seals
+
+def _read_synthetic(img: np.ndarray) -> list:
+    res = reader.read_page(img, 1, DPI, detect_orientation=False)
+    return res.page.words
+
+
+def test_zero_marks_are_read_from_their_shape() -> None:
+    texts = {(1, 1): "—", (1, 2): "-", (1, 3): "/", (2, 1): "1", (2, 2): "17", (2, 3): "0"}
+    words = _read_synthetic(_grid_page(texts=texts))
+    x0, y0, cw, rh = 150, 300, 150, 60
+    got = {}
+    for w in words:
+        c, r = int((w.cx - x0) // cw), int((w.cy - y0) // rh)
+        got[(r, c)] = w.text
+    assert got[(1, 1)] in ("—", "-") and got[(1, 2)] in ("—", "-")
+    assert got[(1, 3)] == "/"
+    assert got[(2, 1)] == "1" and got[(2, 2)] == "17" and got[(2, 3)] == "0"
+
+
+def test_digits_under_a_seal_survive_and_are_flagged() -> None:
+    img = _grid_page(texts={(2, 2): "448", (2, 1): "12", (4, 4): "9"})
+    rgb = np.repeat(img[..., None], 3, axis=2).copy()
+    rng = np.random.default_rng(3)
+    sim.stamp(rgb, sim.make_seal(int(42 / 25.4 * DPI), "政府信息公开专用章", rng), 150 + 2 * 150 + 75, 300 + 2 * 60 + 30)
+    bgr = sim.jpeg_roundtrip(np.ascontiguousarray(rgb[..., ::-1]), 40)
+    words = _read_synthetic(bgr)
+    by_text = {w.text: w for w in words}
+    under = next(w for w in words if w.text.startswith("4"))
+    # The digits come through the seal (the recogniser's reading or its runner-up, for the
+    # identity-guided repair) and the reading is never trusted blindly: the cell is flagged.
+    assert "448" in [under.text, *(a for a, _ in under.alternatives)], under
+    assert under.confidence <= reader.SEAL_SCORE
+    assert by_text["9"].confidence > reader.SEAL_SCORE  # away from the seal: as read
+
+
+def test_seal_suppression_keeps_black_ink_under_red() -> None:
+    from pipeline.read import raster
+
+    page = np.full((200, 200, 3), 255, np.uint8)
+    cv2.putText(page, "8", (60, 150), cv2.FONT_HERSHEY_SIMPLEX, 4, (0, 0, 0), 6)
+    ink_before = cv2.cvtColor(page, cv2.COLOR_BGR2GRAY) < 128
+    stamped = page.astype(np.float32)
+    cv2.circle(stamped, (100, 100), 90, (35 * 255 / 255, 25, 215), -1)  # BGR red disc ...
+    stamped = np.minimum(stamped, page.astype(np.float32) * np.array([35, 25, 215], np.float32) / 255)  # ... multiplied
+    bgr = sim.jpeg_roundtrip(stamped.clip(0, 255).astype(np.uint8), 30)
+    grey, red = raster.seal_suppressed_grey(bgr)
+    assert red is not None and red.mean() > 0.3
+    kept = (grey < 128) & ink_before
+    assert kept.sum() >= 0.8 * ink_before.sum()
+    assert (grey[~cv2.dilate(ink_before.astype(np.uint8), np.ones((9, 9), np.uint8)).astype(bool)] > 200).mean() > 0.95
+
+
+# --------------------------------------------------------------------------- orientation, page image
+
+@pytest.mark.parametrize("k", [1, 2, 3])
+def test_pages_turned_by_quarter_turns_come_upright(mild, k: int) -> None:
+    from pipeline.read import raster
+
+    img = _bgr(mild[0])
+    _out, turn, conf = raster.upright(np.ascontiguousarray(np.rot90(img, k)))
+    assert (turn + 90 * k) % 360 == 0 and conf > 0.5
+    _out, turn, _conf = raster.upright(img)
+    assert turn == 0
+
+
+def test_page_render_recreates_the_work_image(tmp_path: Path) -> None:
+    pages = sim.scan_pdf_pages(SEED_PDF, sim.ScanProfile(dpi=150, skew_deg=1.0, rotate=90, jpeg_quality=70), 4, [2])
+    png = sim.write_images(pages, tmp_path / "p3.png")[0]
+    doc = reader.read_image_file(png)
+    page = doc.pages[0]
+    assert page.render is not None
+    image = page.render()
+    assert image.shape == (int(page.height), int(page.width)) and image.dtype == np.uint8
+    # The words sit on ink in that image.
+    dark = [float(image[int(w.top):int(w.bottom) + 1, int(w.x0):int(w.x1) + 1].min()) for w in page.words[:40]]
+    assert max(dark) < 128
+
+
+def test_debug_pictures_show_the_grid_and_cell_status(tmp_path: Path, monkeypatch) -> None:
+    import pipeline.extract as ex
+    from pipeline.debug import write_debug_images
+
+    src = ROOT / "samples" / "scans" / "gen_0011_clean_p2.png"
+    seen = {}
+    real = ex.read_document
+
+    def capture(path, *args, **kwargs):
+        seen["doc"] = real(path, *args, **kwargs)
+        return seen["doc"]
+
+    monkeypatch.setattr(ex, "read_document", capture)
+    output = ex.extract_path(src)
+    cell = next(c for c in output["cells"].values() if c.get("bbox"))
+    cell["status"] = "uncertain"  # one flagged cell, to see it drawn in orange
+    cell["note"] = "test note"
+    paths = write_debug_images(seen["doc"], output, tmp_path)
+    assert [p.name for p in paths] == ["gen_0011_clean_p2-p1.png"]
+    from PIL import Image
+
+    pic = np.asarray(Image.open(paths[0]).convert("RGB")).astype(int)
+    page = seen["doc"].pages[0]
+    assert pic.shape[0] == int(page.height) and pic.shape[1] > int(page.width)
+    r, g, b = pic[..., 0], pic[..., 1], pic[..., 2]
+    assert ((g > 120) & (r < 60) & (b < 110)).sum() > 1000  # green: ok cells
+    assert ((r > 200) & (g > 100) & (g < 170) & (b < 60)).sum() > 50  # orange: the uncertain one
+    assert ((b > 180) & (r < 90) & (g < 130)).sum() > 1000  # blue: the rules
+
+
+def test_debug_pictures_for_a_text_layer_pdf(tmp_path: Path) -> None:
+    from pipeline.debug import write_debug_images
+    from pipeline.extract import extract_path
+    from pipeline.read import read_document
+
+    doc = read_document(SEED_PDF)
+    paths = write_debug_images(doc, extract_path(SEED_PDF), tmp_path)
+    assert [p.name for p in paths] == ["meizhou_hrss_2022-p2.png", "meizhou_hrss_2022-p3.png"]

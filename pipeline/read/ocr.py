@@ -5,7 +5,8 @@ We call the recognition model ourselves instead of through ``rapidocr.RapidOCR``
 (a) rapidocr pads every batch to at least 320 px wide, which makes short numeric crops cost as
 much as a full text line, and (b) we want the runner-up readings of the CTC output as
 alternatives, which rapidocr throws away. Detection, classification and the full-page
-pipeline (the speed/accuracy baseline) go through rapidocr with explicit model paths.
+pipeline (the speed/accuracy baseline) go through rapidocr with explicit model paths; the
+text-line direction classifier (0/180) is also called directly, for page orientation.
 
 Every model file is resolved through ``models/manifest.json`` and checked against its sha256,
 so a missing or different model fails loudly instead of being downloaded.
@@ -346,6 +347,32 @@ def classify_orientation(img: np.ndarray) -> tuple[int, float]:
     p = p / p.sum()
     k = int(p.argmax())
     return labels[k], float(p[k])
+
+
+@lru_cache(maxsize=1)
+def direction_session() -> Any:
+    """PP-OCR's text-line direction classifier (labels 0 and 180)."""
+    return ort_session(model_path("ocr-cls"))
+
+
+CLS_SHAPE = (48, 192)
+
+
+def classify_text_direction(crops: Sequence[np.ndarray]) -> list[tuple[int, float]]:
+    """(0 or 180, probability) per text-line crop, with PaddleOCR's own preprocessing: height
+    48, width in proportion up to 192, padded with zeros (mid-grey once normalised)."""
+    if not len(crops):
+        return []
+    sess = direction_session()
+    h, wmax = CLS_SHAPE
+    batch = np.zeros((len(crops), 3, h, wmax), np.float32)
+    for i, c in enumerate(crops):
+        bgr = cv2.cvtColor(c, cv2.COLOR_GRAY2BGR) if c.ndim == 2 else c
+        w = min(wmax, max(1, int(math.ceil(h * bgr.shape[1] / max(1, bgr.shape[0])))))
+        r = cv2.resize(bgr, (w, h)).astype(np.float32)
+        batch[i, :, :, :w] = (r.transpose(2, 0, 1) / 255.0 - 0.5) / 0.5
+    out = sess.run(None, {sess.get_inputs()[0].name: batch})[0]
+    return [(180 if row[1] > row[0] else 0, float(max(row[0], row[1]))) for row in out]
 
 
 @lru_cache(maxsize=1)

