@@ -27,14 +27,16 @@ import cv2
 import numpy as np
 
 from pipeline import MODELS_DIR
+from pipeline.errors import InputError
 
 MANIFEST = MODELS_DIR / "manifest.json"
 REC_HEIGHT = 48  # the PP-OCR recogniser's input height
 DEFAULT_BATCH = 6  # measured fastest for tight crops (each batch is padded to its widest crop)
 
 
-class ModelUnavailable(RuntimeError):
-    """A model (or an optional engine) cannot be loaded; the message says why and what to install."""
+class ModelUnavailable(InputError):
+    """A model (or an optional engine) cannot be loaded; the message says why and what to install.
+    An input error for the CLI: one line, exit 2, and a bulk run goes on."""
 
 
 # --------------------------------------------------------------------------- manifest
