@@ -58,14 +58,19 @@ class Fragment:
         return rows
 
 
-def _cluster(values: list[float], tolerance: float) -> list[float]:
+def cluster_runs(values: list[float], tolerance: float) -> list[list[float]]:
+    """Sorted values in runs whose neighbours are at most `tolerance` apart."""
     clusters: list[list[float]] = []
     for value in sorted(values):
         if clusters and value - clusters[-1][-1] <= tolerance:
             clusters[-1].append(value)
         else:
             clusters.append([value])
-    return [sum(c) / len(c) for c in clusters]
+    return clusters
+
+
+def _cluster(values: list[float], tolerance: float) -> list[float]:
+    return [sum(c) / len(c) for c in cluster_runs(values, tolerance)]
 
 
 def _connected(segments: list[Segment], tolerance: float) -> list[list[Segment]]:

@@ -45,7 +45,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from pipeline.document import Page, Word
-from pipeline.grid import Fragment, GridCell
+from pipeline.grid import Fragment, GridCell, cluster_runs
 from pipeline.lines import group_lines
 from pipeline.text import normalize
 from pipeline.values import parse_value
@@ -420,15 +420,6 @@ def _value_cuts(values: list[Word], h: float) -> list[float]:
     return cuts
 
 
-def _clusters(xs: list[float], tolerance: float) -> list[list[float]]:
-    clusters: list[list[float]] = []
-    for x in sorted(xs):
-        if clusters and x - clusters[-1][-1] <= tolerance:
-            clusters[-1].append(x)
-        else:
-            clusters.append([x])
-    return clusters
-
 
 def _label_bounds(words: list[Word], h: float) -> list[float]:
     """Boundaries between label columns: few words cross them, words stand on both sides."""
@@ -491,7 +482,7 @@ def _header(
     label_words = [w for w in words if boundary is not None and w.x1 <= boundary]
     cuts = _value_cuts(body_values, h) + ([boundary] if boundary is not None else [])
     value_side = [w for w in words if boundary is None or w.x1 > boundary]
-    centres = sorted(statistics.mean(c) for c in _clusters([w.cx for w in body_values], 1.2 * h))
+    centres = sorted(statistics.mean(c) for c in cluster_runs([w.cx for w in body_values], 1.2 * h))
     steps = [b - a for a, b in zip(centres, centres[1:]) if b - a > 1.5 * h]
     if steps:
         value_side = [p for w in value_side for p in _split_even(w, steps, em)]
@@ -512,7 +503,7 @@ def _header(
     leaves.sort(key=lambda b: b.cx)
     sure = True
     # Two columns whose header words ran together: split at the values below, or by the pitch.
-    centres = [statistics.mean(c) for c in _clusters([w.cx for w in body_values], 1.2 * h)]
+    centres = [statistics.mean(c) for c in cluster_runs([w.cx for w in body_values], 1.2 * h)]
     pitch = statistics.median([b.cx - a.cx for a, b in zip(leaves, leaves[1:])]) if len(leaves) >= 3 else None
     split: list[_Block] = []
     for leaf in leaves:
@@ -562,7 +553,7 @@ def _header(
 
 def _value_columns(values: list[Word], boundary: float | None, left: float, right: float, h: float) -> list[tuple[float, float]]:
     """Columns from value words alone (a page without header and nothing carried)."""
-    clusters = _clusters([w.cx for w in values], 1.5 * h)
+    clusters = cluster_runs([w.cx for w in values], 1.5 * h)
     spans = [(min(w.x0 for w in values if w.cx in c), max(w.x1 for w in values if w.cx in c)) for c in map(set, clusters)]
     spans.sort()
     edges = [boundary if boundary is not None else left]

@@ -22,6 +22,7 @@ import cv2
 import numpy as np
 
 from pipeline.document import Segment
+from pipeline.grid import cluster_runs
 
 
 @dataclass
@@ -514,13 +515,7 @@ def _plausible_table(t: TableGrid, dpi: float) -> bool:
 
 def _canonical(values: list[int], tol: int) -> list[int]:
     """Positions within ``tol`` of their neighbour are one rule: the median of each run."""
-    out: list[list[int]] = []
-    for v in sorted(values):
-        if out and v - out[-1][-1] <= tol:
-            out[-1].append(v)
-        else:
-            out.append([v])
-    return [int(np.median(g)) for g in out]
+    return [int(np.median(g)) for g in cluster_runs(values, tol)]
 
 
 def _nearest(v: int, cands: list[int]) -> int:
