@@ -76,7 +76,7 @@ def _s3_is_header(cells: list[GridCell]) -> bool:
 def map_s3(fragments: list[Fragment]) -> SectionResult:
     tax = load()
     result = SectionResult()
-    rows, columns = rows_with_header(fragments, namer_for(list(tax.s3_columns)), _s3_is_header)
+    rows, columns = rows_with_header(fragments, namer_for(list(tax.s3_columns)), _s3_is_header, fixed_form=True)
     if not columns:
         result.warnings.append("s3: table header (自然人 / 法人或其他组织 / 总计) not found")
         return result
@@ -301,7 +301,7 @@ def map_s4(fragments: list[Fragment]) -> SectionResult:
         # Without a group in the header (one row per group), the row label gives it.
         return (f"{group}.{label.id}" if group else label.id), score
 
-    rows, _ = rows_with_header(fragments, name_column, is_header)
+    rows, _ = rows_with_header(fragments, name_column, is_header, fixed_form=True)
     found: dict[str, MappedCell] = {}
     for row in rows:
         for column_id, cell in row.values.items():

@@ -6,13 +6,14 @@ import unicodedata
 
 from pipeline.document import Page
 from pipeline.lines import group_lines
-from pipeline.text import normalize
+from pipeline.text import normalize, strip_enumerator
 
 _DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
 _YEAR = re.compile(r"((?:19|20)\d{2}|[二][〇零○O][一二三四五六七八九〇零○O]{2})\s*年度?")
 # The title's tail; OCR sometimes loses its last characters, so only 信息公开 is required.
 _TITLE_TAIL = re.compile(r"(?:政府)?信息公开(?:工作)?(?:年度)?(?:报告)?")
 _PREFIX = re.compile(r"^(?:关于)?")
+AGENCY_ENDINGS = set("局厅府委会室处心院署部所站馆队校办司行社团庭")
 
 
 def _year_value(text: str) -> int | None:
@@ -48,12 +49,21 @@ def find_agency_year(pages: list[Page]) -> tuple[str | None, int | None]:
         for year_match in _YEAR.finditer(head):
             pass
         if year_match is None:
-            return (raw_title[: match.start()] or None), _year_anywhere(lines)
+            return _agency_like(raw_title[: match.start()] or None), _year_anywhere(lines)
         # The year stands after the agency ("XX局2023年…") or, more rarely, before it.
         agency = raw_title[: year_match.start()] or raw_title[year_match.end() : match.start()]
         agency = _PREFIX.sub("", agency).strip(" ：:") or None
-        return agency, _year_value(year_match.group(1))
+        return _agency_like(agency), _year_value(year_match.group(1))
     return None, _year_anywhere(lines)
+
+
+def _agency_like(text: str | None) -> str | None:
+    """The name of an organ ends like one (局, 政府, 委员会, 街道办事处…); a heading or a line of
+    prose taken for the title does not."""
+    if not text:
+        return None
+    key = normalize(text)
+    return text if key[-1] in AGENCY_ENDINGS and strip_enumerator(key) == key else None
 
 
 def _year_anywhere(lines: list[str]) -> int | None:

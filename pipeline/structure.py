@@ -170,15 +170,26 @@ def rows_with_header(
     name_column: ColumnNamer,
     is_header_row: Callable[[list[GridCell]], bool],
     columns: list[Column] | None = None,
+    fixed_form: bool = False,
 ) -> tuple[list[BodyRow], list[Column]]:
     """Body rows of all fragments in order.
 
     A fragment's header is everything down to the last of its first run of header rows (so the
     group titles above the column names belong to it); a fragment without one (a table continued
-    on the next page) keeps the columns of the fragment before.
+    on the next page) keeps the columns of the fragment before. In a table of fixed columns
+    (fixed_form: 三 and 四), a repeated header keeps the earlier columns it fails to name (a seal
+    over a word); in table 二 each block's header stands alone.
     """
     body: list[BodyRow] = []
     columns = columns or []
+
+    def renew(found: list[Column]) -> list[Column]:
+        if not fixed_form or not found:
+            return found or columns
+        named = {c.id for c in found}
+        kept = [c for c in columns if c.id not in named and not any(c.x0 < f.x1 and f.x0 < c.x1 for f in found)]
+        return sorted(found + kept, key=lambda c: c.x0)
+
     for fragment in fragments:
         rows = fragment.rows()
         start = 0
@@ -189,7 +200,7 @@ def rows_with_header(
                 end += 1
             found = columns_from_header([r for r in rows[: end + 1] if r], name_column)
             if found:
-                columns, start = found, end + 1
+                columns, start = renew(found), end + 1
         index = start
         while index < len(rows):
             if rows[index] and is_header_row(rows[index]):
@@ -197,7 +208,7 @@ def rows_with_header(
                 end = index
                 while end + 1 < len(rows) and rows[end + 1] and is_header_row(rows[end + 1]):
                     end += 1
-                columns = columns_from_header(rows[index : end + 1], name_column) or columns
+                columns = renew(columns_from_header(rows[index : end + 1], name_column))
                 index = end + 1
                 continue
             row = body_row(rows[index], columns, fragment.page, index)

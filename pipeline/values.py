@@ -6,7 +6,8 @@ import unicodedata
 from dataclasses import dataclass
 
 # Printed for zero or "nothing to report"; the value is 0 and the text is kept in the output.
-ZERO_MARKS = {"", "-", "—", "——", "–", "－", "/", "／", "\\", "无", "0", "〇", "空", "/ ", "-/-"}
+# 一 (the numeral one) stands in for a dash in some reports, and OCR reads a dash as 一.
+ZERO_MARKS = {"", "-", "—", "——", "–", "－", "/", "／", "\\", "无", "0", "〇", "空", "/ ", "-/-", "一"}
 UNITS = ("万元", "元", "件", "项", "个", "次", "条")
 _NUMBER = re.compile(r"^([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?$")
 
