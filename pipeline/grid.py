@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from pipeline.document import BBox, Page, Segment, Word
+from pipeline.disjoint import DisjointSets
 from pipeline.lines import reading_text
 
 LINE_TOLERANCE = 2.0  # pt or px: rules closer than this are one rule (double borders, rounding)
@@ -75,13 +76,7 @@ def _cluster(values: list[float], tolerance: float) -> list[float]:
 
 def _connected(segments: list[Segment], tolerance: float) -> list[list[Segment]]:
     """Groups of segments that touch or cross: each group is one table."""
-    parent = list(range(len(segments)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
+    sets = DisjointSets(len(segments))
 
     boxes = [
         (min(s.x0, s.x1) - tolerance, min(s.y0, s.y1) - tolerance, max(s.x0, s.x1) + tolerance, max(s.y0, s.y1) + tolerance)
@@ -95,10 +90,10 @@ def _connected(segments: list[Segment], tolerance: float) -> list[list[Segment]]
             if bx0 > ax1:
                 break
             if by0 <= ay1 and ay0 <= by1:
-                parent[find(a)] = find(b)
+                sets.union(a, b)
     groups: dict[int, list[Segment]] = {}
     for i, seg in enumerate(segments):
-        groups.setdefault(find(i), []).append(seg)
+        groups.setdefault(sets.find(i), []).append(seg)
     return list(groups.values())
 
 
@@ -137,25 +132,19 @@ def build_fragment(segments: list[Segment], page: int, tolerance: float = LINE_T
     v_cover[0].append((top, bottom))
     v_cover[len(xs) - 1].append((top, bottom))
     n_rows, n_cols = len(ys) - 1, len(xs) - 1
-    parent = list(range(n_rows * n_cols))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
+    sets = DisjointSets(n_rows * n_cols)
 
     for r in range(n_rows):
         for c in range(n_cols):
             here = r * n_cols + c
             if c + 1 < n_cols and not _ruled(v_cover[c + 1], ys[r], ys[r + 1]):
-                parent[find(here)] = find(here + 1)
+                sets.union(here, here + 1)
             if r + 1 < n_rows and not _ruled(h_cover[r + 1], xs[c], xs[c + 1]):
-                parent[find(here)] = find(here + n_cols)
+                sets.union(here, here + n_cols)
     slots: dict[int, list[tuple[int, int]]] = {}
     for r in range(n_rows):
         for c in range(n_cols):
-            slots.setdefault(find(r * n_cols + c), []).append((r, c))
+            slots.setdefault(sets.find(r * n_cols + c), []).append((r, c))
     cells = []
     for members in slots.values():
         r0 = min(r for r, _ in members)

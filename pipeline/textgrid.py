@@ -45,6 +45,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from pipeline.document import Page, Word
+from pipeline.disjoint import DisjointSets
 from pipeline.grid import Fragment, GridCell, cluster_runs
 from pipeline.lines import group_lines
 from pipeline.text import normalize
@@ -246,19 +247,13 @@ def _stack(words: list[Word], h: float, overlap: float = 0.3, gap: float = STACK
     `exclusive`: only a word with no other word beside it above or below joins (a title over
     several column names stays apart from them)."""
     words = sorted(words, key=lambda w: (w.top, w.x0))
-    parent = list(range(len(words)))
+    sets = DisjointSets(len(words))
 
     def shares(a: Word, b: Word) -> bool:
         return min(a.x1, b.x1) - max(a.x0, b.x0) >= overlap * min(a.x1 - a.x0, b.x1 - b.x0)
 
     def near(a: Word, b: Word) -> bool:
         return a is not b and -0.5 * h < b.top - a.bottom <= gap * h and shares(a, b)
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
 
     for i, a in enumerate(words):
         for j in range(i + 1, len(words)):
@@ -268,16 +263,16 @@ def _stack(words: list[Word], h: float, overlap: float = 0.3, gap: float = STACK
             if b.top - a.bottom < -0.5 * h and b.top < a.top + 0.5 * h:
                 # beside each other on one line: one cell only when they overlap
                 if shares(a, b) and not exclusive:
-                    parent[find(i)] = find(j)
+                    sets.union(i, j)
                 continue
             if not shares(a, b):
                 continue
             if exclusive and (sum(near(a, c) for c in words) > 1 or sum(near(c, b) for c in words) > 1):
                 continue
-            parent[find(i)] = find(j)
+            sets.union(i, j)
     groups: dict[int, list[Word]] = {}
     for i, word in enumerate(words):
-        groups.setdefault(find(i), []).append(word)
+        groups.setdefault(sets.find(i), []).append(word)
     return sorted((_Block(g) for g in groups.values()), key=lambda b: (b.top, b.x0))
 
 

@@ -22,6 +22,7 @@ import cv2
 import numpy as np
 
 from pipeline.document import Segment
+from pipeline.disjoint import DisjointSets
 from pipeline.grid import cluster_runs
 
 
@@ -615,23 +616,17 @@ def _group_tables(hs, vs, touches, tol: int, ink: np.ndarray | None = None, seal
     """Tables are the connected groups of touching lines; each is closed by its bounding
     rectangle (a table running off the page bottom has no closing rule) and line ends are
     snapped onto the line they stop at, so the grid builder sees clean junctions."""
-    parent = list(range(len(hs) + len(vs)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
+    sets = DisjointSets(len(hs) + len(vs))
 
     for i, h in enumerate(hs):
         for j, v in enumerate(vs):
             if touches(h, v):
-                parent[find(i)] = find(len(hs) + j)
+                sets.union(i, len(hs) + j)
     groups: dict[int, tuple[list, list]] = {}
     for i, h in enumerate(hs):
-        groups.setdefault(find(i), ([], []))[0].append(h)
+        groups.setdefault(sets.find(i), ([], []))[0].append(h)
     for j, v in enumerate(vs):
-        groups.setdefault(find(len(hs) + j), ([], []))[1].append(v)
+        groups.setdefault(sets.find(len(hs) + j), ([], []))[1].append(v)
 
     tables = []
     for gh, gv in groups.values():
