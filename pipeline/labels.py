@@ -212,7 +212,7 @@ def map_s2(fragments: list[Fragment]) -> SectionResult:
         seen_rows.add(label.id)
         for column_id, cell in row.values.items():
             column = tax.s2_columns[column_id]
-            formats_seen.update(_column_formats(column_id))
+            formats_seen.update(_telling_formats(column_id))
             unit = (_header_unit(row.columns[column_id]) or column.unit) if column.kind == "amount" else None
             mapped = MappedCell(f"s2.{label.id}.{column_id}", cell, row.own_label, kind=column.kind, unit=unit)
             mapped.notes.extend(_column_notes(row.columns[column_id]))
@@ -221,8 +221,7 @@ def map_s2(fragments: list[Fragment]) -> SectionResult:
             result.cells.append(mapped)
     if "procurement" in seen_rows or "other_mgmt_services" in seen_rows:
         formats_seen.add("2019")
-    only = formats_seen - {"both"}
-    result.format = only.pop() if len(only) == 1 else None
+    result.format = formats_seen.pop() if len(formats_seen) == 1 else None
     return result
 
 
@@ -275,10 +274,10 @@ def _form_columns(row_id: str) -> set[str]:
     }
 
 
-def _column_formats(column_id: str) -> set[str]:
-    tax = load()
-    formats = {f for item in tax.s2_items for f, cols in item.columns.items() if column_id in cols}
-    return {"both"} if formats == {"2019", "2021"} else formats
+def _telling_formats(column_id: str) -> set[str]:
+    """The format a column of table 二 belongs to; none where both forms have it (处理决定数量)."""
+    formats = {f for item in load().s2_items for f, cols in item.columns.items() if column_id in cols}
+    return formats if len(formats) == 1 else set()
 
 
 # ---------------------------------------------------------------- table 四
