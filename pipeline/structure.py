@@ -165,6 +165,14 @@ def _columns_spanned(cell: GridCell, columns: list[Column]) -> int:
     return sum(1 for column in columns if overlap(column) > 0.5 * (column.x1 - column.x0))
 
 
+def _run_end(rows: list[list[GridCell]], start: int, is_header_row: Callable[[list[GridCell]], bool]) -> int:
+    """The last row of the run of header rows that starts at `start`."""
+    end = start
+    while end + 1 < len(rows) and rows[end + 1] and is_header_row(rows[end + 1]):
+        end += 1
+    return end
+
+
 def rows_with_header(
     fragments: list[Fragment],
     name_column: ColumnNamer,
@@ -195,9 +203,7 @@ def rows_with_header(
         start = 0
         first = next((i for i, cells in enumerate(rows) if cells and is_header_row(cells)), None)
         if first is not None:
-            end = first
-            while end + 1 < len(rows) and rows[end + 1] and is_header_row(rows[end + 1]):
-                end += 1
+            end = _run_end(rows, first, is_header_row)
             found = columns_from_header([r for r in rows[: end + 1] if r], name_column)
             if found:
                 columns, start = renew(found), end + 1
@@ -205,9 +211,7 @@ def rows_with_header(
         while index < len(rows):
             if rows[index] and is_header_row(rows[index]):
                 # A later header (a repeated one, or the next block of table 二) sets new columns.
-                end = index
-                while end + 1 < len(rows) and rows[end + 1] and is_header_row(rows[end + 1]):
-                    end += 1
+                end = _run_end(rows, index, is_header_row)
                 columns = renew(columns_from_header(rows[index : end + 1], name_column))
                 index = end + 1
                 continue
