@@ -333,9 +333,13 @@ class TableGrid:
 class Rulings:
     line_mask: np.ndarray  # bool, pixels that belong to ruling lines
     tables: list[TableGrid]
+    # (y, x0, x1): long horizontal rules outside any grid, the rules of tables printed with
+    # horizontal rules only (三线表, rows ruled without columns): segments for the text-grid
+    # stage, as a PDF's text layer would give them, and no longer ink to read as 一.
+    loose: list[tuple[int, int, int]] = field(default_factory=list)
 
     def segments(self) -> list[Segment]:
-        out: list[Segment] = []
+        out: list[Segment] = [Segment(float(x0), float(y), float(x1), float(y)) for y, x0, x1 in self.loose]
         for t in self.tables:
             out += [Segment(float(x0), float(y), float(x1), float(y)) for y, x0, x1 in t.h]
             out += [Segment(float(x), float(y0), float(x), float(y1)) for x, y0, y1 in t.v]
@@ -457,6 +461,7 @@ def find_rulings(ink: np.ndarray, dpi: float, seal: np.ndarray | None = None) ->
 
     hs = [h for h in hs if not _text_like(h, img, hmask, True, [v[0] for v in vs if touches(h, v)], max_thick, tol, dpi)]
     vs = [v for v in vs if not _text_like(v, img, vmask, False, [h[0] for h in hs if touches(h, v)], max_thick, tol, dpi)]
+    long_hs = [h for h in hs if h[2] - h[1] >= LOOSE_RULE_MIN_IN * dpi]
     for _ in range(4):  # dropping a line can orphan another
         vs_new = []
         for v in vs:
@@ -478,6 +483,11 @@ def find_rulings(ink: np.ndarray, dpi: float, seal: np.ndarray | None = None) ->
             cv2.line(zone, (a, y), (b, y), 1, 2 * max_thick + 1)
         for x, a, b in t.v:
             cv2.line(zone, (x, a), (x, b), 1, 2 * max_thick + 1)
+    loose = [h for h in long_hs
+             if not any(t.bbox[0] - tol <= (h[1] + h[2]) / 2 <= t.bbox[2] + tol and t.bbox[1] - tol <= h[0] <= t.bbox[3] + tol
+                        for t in tables)]
+    for y, a, b in loose:
+        cv2.line(zone, (a, y), (b, y), 1, 2 * max_thick + 1)
     line_mask = ((hmask | vmask) & zone).astype(bool)
     # Pieces of a rule too short for the opening (a rule broken by a seal or by noise at low
     # DPI, bridged above) are rule ink too: left in the text, they read as 一 beside a digit.
@@ -488,10 +498,13 @@ def find_rulings(ink: np.ndarray, dpi: float, seal: np.ndarray | None = None) ->
             cv2.line(band, (a, y), (b, y), 1, bt)
         for x, a, b in t.v:
             cv2.line(band, (x, a), (x, b), 1, bt)
+    for y, a, b in loose:
+        cv2.line(band, (a, y), (b, y), 1, bt)
     line_mask |= (band & img).astype(bool)
-    return Rulings(line_mask=line_mask, tables=tables)
+    return Rulings(line_mask=line_mask, tables=tables, loose=loose)
 
 
+LOOSE_RULE_MIN_IN = 1.5  # a horizontal rule outside a grid at least this long is kept as a rule
 MIN_TABLE_HEIGHT_IN = 0.2  # one row of 9-pt text with its padding is about 0.2 in high
 MIN_ROW_PITCH_IN = 0.14  # rows of real tables hold a line of text: 9-pt text in a row is 0.17 in
 

@@ -219,13 +219,17 @@ class Crop:
     skimmed: bool = False
     fixed: Reading | None = None  # known from its shape alone (a dash): not recognised
     faint: bool = False  # marks paler than ink in a blank cell under a seal (_faint_crop)
+    em: float = 0.0  # the character height of its text (set by page_crops)
 
 
 # A prose line is read in full when its first characters look like a section heading: 一、 二．
-# （三） 4、 第五部分 ... (the locate stage needs 二、主动公开政府信息情况 and its siblings).
-HEADING_RE = re.compile(r"^\s*(第?[一二三四五六七八九十]{1,3}\s*[、.．,，:：]|[（(][一二三四五六七八九十0-9]{1,3}[)）]|"
+# （三） 4、 第五部分, or a numeral set off by a space (四 因政府信息公开…: the space may not be
+# read, so any line starting with a numeral) ... (the locate stage needs 二、主动公开政府信息情况
+# and its siblings).
+HEADING_RE = re.compile(r"^\s*(第?[一二三四五六七八九十]{1,3}|[（(][一二三四五六七八九十0-9]{1,3}[)）]|"
                         r"[0-9]{1,2}\s*[、．]|第[一二三四五六七八九十]{1,3}[部分章节条])")
 SKIM_CHARS = 10  # characters read from the start of other prose lines
+PROSE_WIDTH = 0.6  # share of the text block's width from which a one-word line is running text
 DIGIT_PAIR = re.compile(r"[0-9][0-9,.]*[0-9]")
 FAINT = 35  # grey levels above the ink threshold down to which a stroke is grown (text_ink)
 PAPER = 235  # grey levels at or above this in a crop are paper (flattened page)
@@ -268,12 +272,13 @@ def char_height(boxes: np.ndarray, dpi: float) -> float:
     return 0.14 * dpi  # 10.5 pt
 
 
-def group_lines(ids: np.ndarray, boxes: np.ndarray, H: float, split_gap: float) -> list[list[int]]:
-    """Components -> text lines: union of overlapping row intervals, re-joining the strokes of a
-    lone character split by white rows (三, 二 in a vertical label), then split at wide gaps."""
+def _row_runs(ids: Sequence[int], boxes: np.ndarray, H: float) -> list[list[int]]:
+    """Components -> rows: union of overlapping row intervals, re-joining the strokes of a lone
+    character split by white rows (三, 二 in a vertical label)."""
+    ids = np.asarray(ids)
     if not len(ids):
         return []
-    order = ids[np.argsort(boxes[ids, 1])]
+    order = ids[np.argsort(boxes[ids, 1], kind="stable")]
     runs: list[list[int]] = []
     tops: list[int] = []
     bots: list[int] = []
@@ -297,19 +302,59 @@ def group_lines(ids: np.ndarray, boxes: np.ndarray, H: float, split_gap: float) 
             merged.append(run)
             mt.append(t)
             mb.append(b)
-    lines: list[list[int]] = []
-    for run in merged:
-        run.sort(key=lambda i: boxes[i, 0])
-        cur = [run[0]]
-        right = boxes[run[0], 2]
-        for i in run[1:]:
-            if boxes[i, 0] - right > split_gap * H:
-                lines.append(cur)
-                cur = []
-            cur.append(i)
-            right = max(right, boxes[i, 2])
-        lines.append(cur)
-    return lines
+    return merged
+
+
+def _split_at_gaps(ids: Sequence[int], boxes: np.ndarray, gap: float, H: float) -> list[list[int]]:
+    """Components of one row, left to right, cut where the white between them is wider than ``gap``.
+
+    A mark of punctuation stands at the left of a full character's width (、，。．）): the white
+    after it is part of its character, not a gap, or 一、本年新收… would be cut after 一、 and
+    ９．５３ after ９．"""
+    order = sorted(ids, key=lambda i: boxes[i, 0])
+    parts = [[order[0]]]
+    right = 0.0
+    for k, i in enumerate(order):
+        x0, y0, x1, y1 = boxes[i]
+        if k and x0 - right > gap:
+            parts.append([])
+        if k:
+            parts[-1].append(i)
+        # A small mark standing on its own (not a stroke within a character's span, like the
+        # dots of 然) is punctuation.
+        mark = x1 - x0 <= 0.5 * H and y1 - y0 <= 0.5 * H and (not k or x0 >= right)
+        right = max(right, x1, x0 + 0.9 * H if mark else x1)
+    return parts
+
+
+def group_lines(ids: np.ndarray, boxes: np.ndarray, H: float, split_gap: float) -> list[list[int]]:
+    """Components -> text lines (rows split at gaps wider than ``split_gap`` character heights)."""
+    return [part for run in _row_runs(ids, boxes, H) for part in _split_at_gaps(run, boxes, split_gap * H, H)]
+
+
+WORD_GAP = 0.8  # character heights: white between two words of a line (two cells of a table without rules)
+
+
+def column_lines(ids: Sequence[int], boxes: np.ndarray, H: float, depth: int = 0) -> list[list[list[int]]]:
+    """Text outside ruled tables as lines of words (each a list of component ids).
+
+    Row runs over the whole page width chain together when side-by-side blocks have their
+    lines at different heights (the wrapped column names of a table printed without rules,
+    two lines in one column beside three in the next): such a run, taller than a line, is cut
+    at the white columns between its blocks (as wide as a word gap: column names stand close), and each block is split into lines again
+    (recursive XY cut). A line's words are cut at WORD_GAP, like a PDF's text layer cuts them
+    at spaces, so that the cells of a table without rules come out as separate words."""
+    out: list[list[list[int]]] = []
+    for run in _row_runs(ids, boxes, H):
+        b = boxes[run]
+        if b[:, 3].max() - b[:, 1].min() > 1.6 * H and depth < 8:
+            blocks = _split_at_gaps(run, boxes, WORD_GAP * H, H)
+            if len(blocks) > 1:
+                for block in blocks:
+                    out += column_lines(block, boxes, H, depth + 1)
+                continue
+        out.append(_split_at_gaps(run, boxes, WORD_GAP * H, H))
+    return out
 
 
 def _bbox(ids: Sequence[int], boxes: np.ndarray) -> tuple[int, int, int, int]:
@@ -674,28 +719,80 @@ def page_crops(prep: raster.Prepared, rul: raster.Rulings, prose: str = "skim",
                 continue
             for l in lines:
                 crops.append(make_crop(prep, ink, l, H_tab, clip, rules))
+    n_in_tables = len(crops)
     outside = kept[~in_table[kept]]
+    H_txt = H_tab
     if len(outside):
         H_txt = char_height(ink.boxes[outside], prep.dpi)
         tops = [t.bbox[1] for t in rul.tables]
-        for l in group_lines(outside, ink.boxes, H_txt, split_gap=2.0):
-            x0, y0, x1, y1 = _bbox(l, ink.boxes)
-            if y1 - y0 > 3 * H_txt:
-                # Text stuck to a picture, a grey seal or a scan border: find its lines with
-                # PP-OCR detection inside the blob instead of the row projection.
-                crops += blob_crops(prep, (x0, y0, x1, y1), H_txt)
-                notes.append(f"text detection inside a non-text blob at ({x0},{y0})-({x1},{y1})")
+        ob = ink.boxes[outside]
+        text_width = int(ob[:, 2].max() - ob[:, 0].min())
+        for words in column_lines(outside, ink.boxes, H_txt):
+            line = [i for w in words for i in w]
+            x0, y0, x1, y1 = _bbox(line, ink.boxes)
+            # Only running text is skimmed: one word (no cell gaps) nearly as wide as the text
+            # block. A long label of a table without rules, alone on its line when its row is
+            # blank, is narrower and is read in full.
+            skim = (prose == "skim" and len(words) == 1 and x1 - x0 > 1.4 * SKIM_CHARS * H_txt
+                    and x1 - x0 >= PROSE_WIDTH * text_width
+                    and char_height(ink.boxes[line], prep.dpi) < 1.25 * H_txt
+                    and not any(0 <= t - y1 <= 4 * H_txt for t in tops)
+                    and not any(a <= (x0 + x1) / 2 <= c and b <= (y0 + y1) / 2 <= d for a, b, c, d in unruled))
+            if skim:
+                head = [i for i in line if ink.boxes[i, 2] <= x0 + SKIM_CHARS * H_txt] or line[:1]
+                crops.append(make_crop(prep, ink, head, H_txt, None, rules, line=line))
                 continue
-            full = (prose != "skim" or x1 - x0 <= 1.4 * SKIM_CHARS * H_txt
-                    or char_height(ink.boxes[l], prep.dpi) >= 1.25 * H_txt
-                    or any(0 <= t - y1 <= 4 * H_txt for t in tops)
-                    or any(a <= (x0 + x1) / 2 <= c and b <= (y0 + y1) / 2 <= d for a, b, c, d in unruled))
-            if full:
-                crops.append(make_crop(prep, ink, l, H_txt, None, None))
-                continue
-            head = [i for i in l if ink.boxes[i, 2] <= x0 + SKIM_CHARS * H_txt] or l[:1]
-            crops.append(make_crop(prep, ink, head, H_txt, None, None, line=l))
+            for word in words:
+                wx0, wy0, wx1, wy1 = _bbox(word, ink.boxes)
+                if wy1 - wy0 > 3 * H_txt:
+                    # Text stuck to a picture, a grey seal or a scan border: find its lines with
+                    # PP-OCR detection inside the blob instead of the row projection.
+                    crops += blob_crops(prep, (wx0, wy0, wx1, wy1), H_txt)
+                    notes.append(f"text detection inside a non-text blob at ({wx0},{wy0})-({wx1},{wy1})")
+                    continue
+                crops.append(make_crop(prep, ink, word, H_txt, None, rules))
+    for k, c in enumerate(crops):
+        c.em = H_tab if k < n_in_tables else H_txt
     return crops, notes, ink
+
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_FULL_WIDTH = str.maketrans({"(": "（", ")": "）", ":": "：", ";": "；", "?": "？", "!": "！"})
+_COMMA = re.compile(r"(?<![0-9]),|,(?![0-9])")
+_SPACE_BY_CJK = re.compile(r"(?<=[\u3000-\u303f\u3400-\u9fff\uff00-\uffef])\s+|\s+(?=[\u3000-\u303f\u3400-\u9fff\uff00-\uffef])")
+
+
+def cjk_text(text: str) -> str:
+    """A reading of Chinese text with the punctuation a text layer would have: the recogniser
+    writes the full-width （一） of a label as "(一) ", with a space for the white that is part of
+    the bracket; the text-grid stage counts character widths to tell a word from two words
+    that ran together. Text without Chinese characters (numbers) is left as read."""
+    if not _CJK.search(text):
+        return text
+    return _SPACE_BY_CJK.sub("", _COMMA.sub("，", text.translate(_FULL_WIDTH)))
+
+
+OPENING = "（(「『【《〈“‘"
+CLOSING = "，。、；：）)」』】》〉”’．！？"
+
+
+def word_box(box: tuple[int, int, int, int], text: str, H: float) -> tuple[float, float, float, float]:
+    """A word's box as a text layer gives it, from the box of its ink: at least a character
+    high (the ink of 0 or 、 is lower than a line), and over the whole width of a full-width
+    bracket or mark at either end, whose ink fills only one side of its character (起诉） would
+    look narrower than three characters set solid). The text-grid stage measures rows, gaps
+    and character widths against these boxes."""
+    x0, y0, x1, y1 = (float(v) for v in box)
+    if y1 - y0 < H:
+        cy = (y0 + y1) / 2
+        y0, y1 = cy - H / 2, cy + H / 2
+    text = text.strip()
+    if len(text) >= 2:
+        if text[-1] in CLOSING:
+            x1 += 0.5 * H
+        if text[0] in OPENING:
+            x0 -= 0.5 * H
+    return x0, y0, x1, y1
 
 
 # --------------------------------------------------------------------------- pages and documents
@@ -767,8 +864,8 @@ def read_page(img: np.ndarray, number: int, dpi: float, engine: str = "rapid",
     if skimmed:
         notes.append(f"{skimmed} prose lines read only in their first {SKIM_CHARS} characters (prose='skim')")
     words = [
-        Word(text=r.text, x0=float(c.box[0]), top=float(c.box[1]), x1=float(c.box[2]), bottom=float(c.box[3]),
-             confidence=_seal_capped(prep, c.box, r.score), alternatives=r.alternatives)
+        Word(cjk_text(r.text), *word_box(c.box, r.text, c.em), confidence=_seal_capped(prep, c.box, r.score),
+             alternatives=r.alternatives)
         for c, r in zip(crops, readings) if r.text.strip()
     ]
     words.sort(key=lambda w: (w.top, w.x0))
