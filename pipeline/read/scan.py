@@ -772,26 +772,32 @@ def cjk_text(text: str) -> str:
     return _SPACE_BY_CJK.sub("", _COMMA.sub("，", text.translate(_FULL_WIDTH)))
 
 
+BEARING = 0.06  # character heights: white on each side of a Chinese character's ink in its advance box
+MARK_WHITE = 0.65  # character heights: white beside the ink of a full-width bracket or mark
 OPENING = "（(「『【《〈“‘"
 CLOSING = "，。、；：）)」』】》〉”’．！？"
 
 
 def word_box(box: tuple[int, int, int, int], text: str, H: float) -> tuple[float, float, float, float]:
-    """A word's box as a text layer gives it, from the box of its ink: at least a character
-    high (the ink of 0 or 、 is lower than a line), and over the whole width of a full-width
-    bracket or mark at either end, whose ink fills only one side of its character (起诉） would
-    look narrower than three characters set solid). The text-grid stage measures rows, gaps
-    and character widths against these boxes."""
+    """A word's box as a text layer gives it (the characters' advance boxes), from the box of
+    its ink: at least a character high (the ink of 0 or 、 is lower than a line), the side
+    bearings of Chinese characters added at both ends, and over the whole width of a
+    full-width bracket or mark at either end, whose ink fills only one side of its character
+    (起诉） would look narrower than three characters set solid). The text-grid stage
+    measures rows, gaps and character widths against these boxes."""
     x0, y0, x1, y1 = (float(v) for v in box)
     if y1 - y0 < H:
         cy = (y0 + y1) / 2
         y0, y1 = cy - H / 2, cy + H / 2
     text = text.strip()
+    if _CJK.search(text):
+        x0 -= BEARING * H
+        x1 += BEARING * H
     if len(text) >= 2:
         if text[-1] in CLOSING:
-            x1 += 0.5 * H
+            x1 += MARK_WHITE * H
         if text[0] in OPENING:
-            x0 -= 0.5 * H
+            x0 -= MARK_WHITE * H
     return x0, y0, x1, y1
 
 
