@@ -744,6 +744,11 @@ def page_crops(prep: raster.Prepared, rul: raster.Rulings, prose: str = "skim",
                 continue
             for word in words:
                 wx0, wy0, wx1, wy1 = _bbox(word, ink.boxes)
+                if len(words) > 1 and len(word) <= 3 and (mark := _zero_mark(ink, word, H_txt)) is not None:
+                    # A dash or slash beside a label: a zero mark of a table without rules (see
+                    # the same test in the cells above).
+                    crops.append(Crop(np.zeros((1, 1), np.uint8), (wx0, wy0, wx1, wy1), fixed=mark))
+                    continue
                 if wy1 - wy0 > 3 * H_txt:
                     # Text stuck to a picture, a grey seal or a scan border: find its lines with
                     # PP-OCR detection inside the blob instead of the row projection.
