@@ -33,6 +33,7 @@ import hashlib
 import io
 import itertools
 import re
+import unicodedata
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -305,25 +306,32 @@ def _row_runs(ids: Sequence[int], boxes: np.ndarray, H: float) -> list[list[int]
     return merged
 
 
-def _split_at_gaps(ids: Sequence[int], boxes: np.ndarray, gap: float, H: float) -> list[list[int]]:
-    """Components of one row, left to right, cut where the white between them is wider than ``gap``.
+def _split_at_gaps(ids: Sequence[int], boxes: np.ndarray, gap: float, H: float,
+                   narrow_gap: float | None = None) -> list[list[int]]:
+    """Components of one row, left to right, cut where the white between them is wider than
+    ``gap``, or than ``narrow_gap`` beside a narrow component.
 
     A mark of punctuation stands at the left of a full character's width (、，。．）): the white
     after it is part of its character, not a gap, or 一、本年新收… would be cut after 一、 and
-    ９．５３ after ９．"""
+    ９．５３ after ９．. Narrow components (digits, a bracket, whose advance is wider than their
+    ink: 1 1 in SimSun are 0.4 characters apart) are cut from their neighbours only at
+    ``narrow_gap``."""
+    narrow_gap = gap if narrow_gap is None else narrow_gap
     order = sorted(ids, key=lambda i: boxes[i, 0])
-    parts = [[order[0]]]
-    right = 0.0
+    parts: list[list[int]] = [[]]
+    right, right_narrow = 0.0, False
     for k, i in enumerate(order):
         x0, y0, x1, y1 = boxes[i]
-        if k and x0 - right > gap:
+        narrow = x1 - x0 <= NARROW * H
+        if k and x0 - right > (narrow_gap if narrow or right_narrow else gap):
             parts.append([])
-        if k:
-            parts[-1].append(i)
+        parts[-1].append(i)
         # A small mark standing on its own (not a stroke within a character's span, like the
         # dots of 然) is punctuation.
         mark = x1 - x0 <= 0.5 * H and y1 - y0 <= 0.5 * H and (not k or x0 >= right)
-        right = max(right, x1, x0 + 0.9 * H if mark else x1)
+        end = x0 + 0.9 * H if mark else x1
+        if end >= right:
+            right, right_narrow = end, narrow and not mark
     return parts
 
 
@@ -332,7 +340,9 @@ def group_lines(ids: np.ndarray, boxes: np.ndarray, H: float, split_gap: float) 
     return [part for run in _row_runs(ids, boxes, H) for part in _split_at_gaps(run, boxes, split_gap * H, H)]
 
 
-WORD_GAP = 0.8  # character heights: white between two words of a line (two cells of a table without rules)
+WORD_GAP = 0.6  # character heights: white between two words of a line (two cells of a table without rules)
+NARROW_GAP = 0.8  # the same beside a narrow component (a digit, a bracket)
+NARROW = 0.45  # character heights: a component at most this wide is narrow
 
 
 def column_lines(ids: Sequence[int], boxes: np.ndarray, H: float, depth: int = 0) -> list[list[list[int]]]:
@@ -348,12 +358,12 @@ def column_lines(ids: Sequence[int], boxes: np.ndarray, H: float, depth: int = 0
     for run in _row_runs(ids, boxes, H):
         b = boxes[run]
         if b[:, 3].max() - b[:, 1].min() > 1.6 * H and depth < 8:
-            blocks = _split_at_gaps(run, boxes, WORD_GAP * H, H)
+            blocks = _split_at_gaps(run, boxes, WORD_GAP * H, H, NARROW_GAP * H)
             if len(blocks) > 1:
                 for block in blocks:
                     out += column_lines(block, boxes, H, depth + 1)
                 continue
-        out.append(_split_at_gaps(run, boxes, WORD_GAP * H, H))
+        out.append(_split_at_gaps(run, boxes, WORD_GAP * H, H, NARROW_GAP * H))
     return out
 
 
@@ -744,7 +754,11 @@ def page_crops(prep: raster.Prepared, rul: raster.Rulings, prose: str = "skim",
                 continue
             for word in words:
                 wx0, wy0, wx1, wy1 = _bbox(word, ink.boxes)
-                if len(words) > 1 and len(word) <= 3 and (mark := _zero_mark(ink, word, H_txt)) is not None:
+                m = int(0.5 * H_txt)
+                around = (max(0, wx0 - m), max(0, wy0 - m), wx1 + m, wy1 + m)
+                if len(words) > 1 and len(word) <= 3 and (
+                        (mark := _zero_mark(ink, word, H_txt)) is not None
+                        or (mark := _grown_zero_mark(prep, ink, word, around, rules, H_txt)) is not None):
                     # A dash or slash beside a label: a zero mark of a table without rules (see
                     # the same test in the cells above).
                     crops.append(Crop(np.zeros((1, 1), np.uint8), (wx0, wy0, wx1, wy1), fixed=mark))
@@ -763,24 +777,39 @@ def page_crops(prep: raster.Prepared, rul: raster.Rulings, prose: str = "skim",
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _FULL_WIDTH = str.maketrans({"(": "（", ")": "）", ":": "：", ";": "；", "?": "？", "!": "！"})
+_AMBIGUOUS = "():;?!,"  # the recogniser writes these for both the half- and the full-width mark
 _COMMA = re.compile(r"(?<![0-9]),|,(?![0-9])")
-_SPACE_BY_CJK = re.compile(r"(?<=[\u3000-\u303f\u3400-\u9fff\uff00-\uffef])\s+|\s+(?=[\u3000-\u303f\u3400-\u9fff\uff00-\uffef])")
+_SPACE = re.compile(r"\s+")
+EM_PER_INK = 1.13  # a Chinese character's advance over the height of its ink (SimSun, YaHei: 1.08-1.18)
 
 
-def cjk_text(text: str) -> str:
-    """A reading of Chinese text with the punctuation a text layer would have: the recogniser
-    writes the full-width （一） of a label as "(一) ", with a space for the white that is part of
-    the bracket; the text-grid stage counts character widths to tell a word from two words
-    that ran together. Text without Chinese characters (numbers) is left as read."""
+def cjk_text(text: str, ink_width: float, H: float) -> str:
+    """A reading of Chinese text as a text layer would have it. The recogniser writes a space
+    for white that belongs to a full-width bracket ("(一) 予以公开"), and writes "(" for both
+    （ and (: the width of the ink tells which was printed (（一）予以公开 is seven characters
+    wide, (一)予以公开 six). The text-grid stage counts character widths to tell a word from two
+    words that ran together, and the printed label is reported as printed. Text without
+    Chinese characters (numbers) is left as read."""
     if not _CJK.search(text):
         return text
-    return _SPACE_BY_CJK.sub("", _COMMA.sub("，", text.translate(_FULL_WIDTH)))
+    text = _SPACE.sub("", text)
+    marks = [ch for ch in text if ch in _AMBIGUOUS and not (ch == "," and _COMMA.search(text) is None)]
+    if not marks:
+        return text
+    em = EM_PER_INK * H
+    half = sum(1.0 if unicodedata.east_asian_width(ch) in ("W", "F") else 0.5 for ch in text) * em
+    full = half + 0.5 * em * len(marks)
+    # The ink is narrower than the advances by the white at the ends (about a third of a
+    # character beside a bracket, a tenth beside a character).
+    if abs(full - 0.35 * em - ink_width) < abs(half - 0.2 * em - ink_width):
+        return _COMMA.sub("，", text.translate(_FULL_WIDTH))
+    return text
 
 
 BEARING = 0.06  # character heights: white on each side of a Chinese character's ink in its advance box
 MARK_WHITE = 0.65  # character heights: white beside the ink of a full-width bracket or mark
-OPENING = "（(「『【《〈“‘"
-CLOSING = "，。、；：）)」』】》〉”’．！？"
+OPENING = "（「『【《〈“‘"
+CLOSING = "，。、；：）」』】》〉”’．！？"
 
 
 def word_box(box: tuple[int, int, int, int], text: str, H: float) -> tuple[float, float, float, float]:
@@ -875,9 +904,10 @@ def read_page(img: np.ndarray, number: int, dpi: float, engine: str = "rapid",
     if skimmed:
         notes.append(f"{skimmed} prose lines read only in their first {SKIM_CHARS} characters (prose='skim')")
     words = [
-        Word(cjk_text(r.text), *word_box(c.box, r.text, c.em), confidence=_seal_capped(prep, c.box, r.score),
+        Word(text, *word_box(c.box, text, c.em), confidence=_seal_capped(prep, c.box, r.score),
              alternatives=r.alternatives)
         for c, r in zip(crops, readings) if r.text.strip()
+        for text in [cjk_text(r.text, c.box[2] - c.box[0], c.em)]
     ]
     words.sort(key=lambda w: (w.top, w.x0))
     h, w = prep.grey.shape
