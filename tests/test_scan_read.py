@@ -399,3 +399,14 @@ def test_debug_pictures_for_a_text_layer_pdf(tmp_path: Path) -> None:
     doc = read_document(SEED_PDF)
     paths = write_debug_images(doc, extract_path(SEED_PDF), tmp_path)
     assert [p.name for p in paths] == ["meizhou_hrss_2022-p2.png", "meizhou_hrss_2022-p3.png"]
+
+
+def test_ocr_punctuation_width_comes_from_the_ink() -> None:
+    """The recogniser writes "(" for both （ and (; the width of the ink decides (H = 30 px ink
+    height, so a full-width character is about 34 px)."""
+    from pipeline.read.scan import cjk_text
+
+    assert cjk_text("(一) 予以公开", 7 * 34 - 12, 30) == "（一）予以公开"
+    assert cjk_text("(一)予以公开", 6 * 34 - 7, 30) == "(一)予以公开"
+    assert cjk_text("1, 234", 80, 30) == "1, 234"  # no Chinese: left as read
+    assert cjk_text("1,234万元", 6 * 34, 30) == "1,234万元"
