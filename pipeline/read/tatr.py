@@ -54,20 +54,21 @@ def _missing_message(what: str) -> str:
             f"in {ENV_DIR} (nothing is downloaded)")
 
 
-def _weights_dir(source: str | Path | None) -> Path:
-    """The folder to load from: ``source``, else $PIPELINE_TATR_DIR, else the Hugging Face cache."""
+def find_weights(source: str | Path | None = None) -> Path:
+    """The folder to load from: ``source``, else $PIPELINE_TATR_DIR, else the Hugging Face cache
+    entry of the model; ``ModelUnavailable`` if there is none (a cache lookup, never a download)."""
     if source is None:
         source = os.environ.get(ENV_DIR) or None
     if source is not None:
         path = Path(source).expanduser()
         if not (path / "config.json").is_file():
             raise ModelUnavailable(_missing_message(f"Table Transformer weights not found in {path} (no config.json)"))
-        return path
+        return path.resolve()
     try:
         from huggingface_hub import snapshot_download
 
-        return Path(snapshot_download(MODEL_ID, local_files_only=True))
-    except Exception:  # LocalEntryNotFoundError and friends: not in the cache
+        return Path(snapshot_download(MODEL_ID, local_files_only=True)).resolve()
+    except Exception:  # LocalEntryNotFoundError, or huggingface_hub missing: not in the cache
         raise ModelUnavailable(_missing_message(f"Table Transformer weights not found ({ENV_DIR} unset, "
                                                 f"no {MODEL_ID} in the Hugging Face cache)")) from None
 
@@ -80,11 +81,13 @@ def load_structure_model(source: str | Path | None = None) -> StructureModel:
     saying what to install or where to put the weights) instead of ever downloading."""
     try:
         import torch  # noqa: F401
-        import transformers  # noqa: F401
+        from transformers import TableTransformerForObjectDetection  # noqa: F401
     except ImportError as e:
-        raise ModelUnavailable(_missing_message(f"Table Transformer needs {e.name or 'transformers'}, "
-                                                "which is not installed")) from None
-    return _load(_weights_dir(source).resolve())
+        # A missing package, or one transformers cannot use (torchvision built for another torch).
+        what = (f"{e.name}, which is not installed" if e.name in ("torch", "transformers")
+                else "a working transformers/torch install (TableTransformerForObjectDetection does not import)")
+        raise ModelUnavailable(_missing_message(f"Table Transformer needs {what}")) from None
+    return _load(find_weights(source))
 
 
 @lru_cache(maxsize=None)
