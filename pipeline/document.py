@@ -11,15 +11,13 @@ from typing import Any, Callable, Literal
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom
 
 
-@dataclass(frozen=True)
-class Word:
-    text: str
+class Boxed:
+    """The box and centre of anything with x0, top, x1 and bottom (a word, a block of words)."""
+
     x0: float
     top: float
     x1: float
     bottom: float
-    confidence: float = 1.0  # recogniser score for OCR words; 1.0 for a text layer
-    alternatives: tuple[tuple[str, float], ...] = ()  # other readings the recogniser produced
 
     @property
     def bbox(self) -> BBox:
@@ -32,6 +30,17 @@ class Word:
     @property
     def cy(self) -> float:
         return (self.top + self.bottom) / 2
+
+
+@dataclass(frozen=True)
+class Word(Boxed):
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    confidence: float = 1.0  # recogniser score for OCR words; 1.0 for a text layer
+    alternatives: tuple[tuple[str, float], ...] = ()  # other readings the recogniser produced
 
 
 @dataclass(frozen=True)

@@ -44,7 +44,7 @@ import statistics
 import unicodedata
 from dataclasses import dataclass, field
 
-from pipeline.document import Page, Word
+from pipeline.document import Boxed, Page, Word
 from pipeline.disjoint import DisjointSets
 from pipeline.grid import Fragment, GridCell, cluster_runs
 from pipeline.lines import group_lines
@@ -97,7 +97,7 @@ class _Band:
 
 
 @dataclass
-class _Block:
+class _Block(Boxed):
     """Words stacked in one column over one or more lines: a header cell or a parent label."""
 
     words: list[Word]
@@ -117,14 +117,6 @@ class _Block:
     @property
     def bottom(self) -> float:
         return max(w.bottom for w in self.words)
-
-    @property
-    def cx(self) -> float:
-        return (self.x0 + self.x1) / 2
-
-    @property
-    def cy(self) -> float:
-        return (self.top + self.bottom) / 2
 
     def n_lines(self) -> int:
         return len(group_lines(self.words))

@@ -475,33 +475,29 @@ def find_rulings(ink: np.ndarray, dpi: float, seal: np.ndarray | None = None) ->
         hs, vs = hs_new, vs_new
 
     tables = [t for t in _group_tables(hs, vs, touches, tol, img, seal, dpi) if _plausible_table(t, dpi)]
-    # Only the ink of kept rules is ruling ink: a stroke of a big title character that passed
-    # the opening must stay in the text.
-    zone = np.zeros_like(img)
-    for t in tables:
-        for y, a, b in t.h:
-            cv2.line(zone, (a, y), (b, y), 1, 2 * max_thick + 1)
-        for x, a, b in t.v:
-            cv2.line(zone, (x, a), (x, b), 1, 2 * max_thick + 1)
     loose = [h for h in long_hs
              if not any(t.bbox[0] - tol <= (h[1] + h[2]) / 2 <= t.bbox[2] + tol and t.bbox[1] - tol <= h[0] <= t.bbox[3] + tol
                         for t in tables)]
-    for y, a, b in loose:
-        cv2.line(zone, (a, y), (b, y), 1, 2 * max_thick + 1)
-    line_mask = ((hmask | vmask) & zone).astype(bool)
+    horizontal = loose + [h for t in tables for h in t.h]
+    vertical = [v for t in tables for v in t.v]
+    # Only the ink of kept rules is ruling ink: a stroke of a big title character that passed
+    # the opening must stay in the text.
+    line_mask = ((hmask | vmask) & _drawn(img.shape, horizontal, vertical, 2 * max_thick + 1)).astype(bool)
     # Pieces of a rule too short for the opening (a rule broken by a seal or by noise at low
     # DPI, bridged above) are rule ink too: left in the text, they read as 一 beside a digit.
-    band = np.zeros_like(img)
-    bt = max(3, int(round(1.5 * u)))
-    for t in tables:
-        for y, a, b in t.h:
-            cv2.line(band, (a, y), (b, y), 1, bt)
-        for x, a, b in t.v:
-            cv2.line(band, (x, a), (x, b), 1, bt)
-    for y, a, b in loose:
-        cv2.line(band, (a, y), (b, y), 1, bt)
-    line_mask |= (band & img).astype(bool)
+    line_mask |= (_drawn(img.shape, horizontal, vertical, max(3, int(round(1.5 * u)))) & img).astype(bool)
     return Rulings(line_mask=line_mask, tables=tables, loose=loose)
+
+
+def _drawn(shape: tuple[int, ...], horizontal: list[tuple[int, int, int]], vertical: list[tuple[int, int, int]],
+           width: int) -> np.ndarray:
+    """A mask of the given rules drawn as lines of the given width."""
+    out = np.zeros(shape[:2], np.uint8)
+    for y, a, b in horizontal:
+        cv2.line(out, (a, y), (b, y), 1, width)
+    for x, a, b in vertical:
+        cv2.line(out, (x, a), (x, b), 1, width)
+    return out
 
 
 LOOSE_RULE_MIN_IN = 1.5  # a horizontal rule outside a grid at least this long is kept as a rule

@@ -605,6 +605,14 @@ def _grown_zero_mark(prep: raster.Prepared, ink: Ink, ids: Sequence[int], clip: 
     return _zero_mark(mini, grown, H, prep.ink[cy0:cy1, cx0:cx1])
 
 
+def _shape_mark(prep: raster.Prepared, ink: Ink, ids: Sequence[int], clip: tuple[int, int, int, int],
+                rules: np.ndarray | None, H: float, sealed: bool = False) -> Reading | None:
+    """The zero mark a line of ink draws (_zero_mark), or failing that the one its ink grown into
+    its paler pixels draws (_grown_zero_mark); None if it is no mark."""
+    mark = _zero_mark(ink, ids, H, sealed=sealed)
+    return mark if mark is not None else _grown_zero_mark(prep, ink, ids, clip, rules, H)
+
+
 def _zero_mark(ink: Ink, ids: Sequence[int], H: float, core: np.ndarray | None = None,
                sealed: bool = False) -> Reading | None:
     """A cell whose only ink is one dash or one slash holds a zero mark (0, nothing to report).
@@ -723,8 +731,7 @@ def page_crops(prep: raster.Prepared, rul: raster.Rulings, prose: str = "skim",
                 img = stitch([cut(prep, ink, l, H_tab, clip, rules) for l in lines])
                 crops.append(Crop(img, _bbox([i for l in lines for i in l], ink.boxes)))
                 continue
-            if len(lines) == 1 and ((mark := _zero_mark(ink, lines[0], H_tab, sealed=sealed)) is not None
-                                    or (mark := _grown_zero_mark(prep, ink, lines[0], clip, rules, H_tab)) is not None):
+            if len(lines) == 1 and (mark := _shape_mark(prep, ink, lines[0], clip, rules, H_tab, sealed)) is not None:
                 crops.append(Crop(np.zeros((1, 1), np.uint8), _bbox(lines[0], ink.boxes), fixed=mark))
                 continue
             for l in lines:
@@ -754,15 +761,14 @@ def page_crops(prep: raster.Prepared, rul: raster.Rulings, prose: str = "skim",
                 continue
             for word in words:
                 wx0, wy0, wx1, wy1 = _bbox(word, ink.boxes)
-                m = int(0.5 * H_txt)
-                around = (max(0, wx0 - m), max(0, wy0 - m), wx1 + m, wy1 + m)
-                if len(words) > 1 and len(word) <= 3 and (
-                        (mark := _zero_mark(ink, word, H_txt)) is not None
-                        or (mark := _grown_zero_mark(prep, ink, word, around, rules, H_txt)) is not None):
-                    # A dash or slash beside a label: a zero mark of a table without rules (see
-                    # the same test in the cells above).
-                    crops.append(Crop(np.zeros((1, 1), np.uint8), (wx0, wy0, wx1, wy1), fixed=mark))
-                    continue
+                if len(words) > 1 and len(word) <= 3:
+                    # A dash or slash beside a label: a zero mark of a table without rules (the
+                    # same test as in the cells above, in a cell-sized window around it).
+                    m = int(0.5 * H_txt)
+                    around = (max(0, wx0 - m), max(0, wy0 - m), wx1 + m, wy1 + m)
+                    if (mark := _shape_mark(prep, ink, word, around, rules, H_txt)) is not None:
+                        crops.append(Crop(np.zeros((1, 1), np.uint8), (wx0, wy0, wx1, wy1), fixed=mark))
+                        continue
                 if wy1 - wy0 > 3 * H_txt:
                     # Text stuck to a picture, a grey seal or a scan border: find its lines with
                     # PP-OCR detection inside the blob instead of the row projection.
