@@ -15,6 +15,8 @@ bytes.
 from __future__ import annotations
 
 import argparse
+import ctypes
+import functools
 import io
 import json
 import math
@@ -225,6 +227,29 @@ def turn(img: np.ndarray, rotate: int) -> np.ndarray:
     return np.ascontiguousarray(np.rot90(img, k=(rotate // 90) % 4))
 
 
+@functools.cache
+def _printer_fonts() -> None:
+    """Give pdfium the sample fonts as system fonts, once per process, before any PDF is open.
+
+    A printer has the fonts a PDF names but does not embed (STSong-Light, a standard CID
+    font); pdfium without system CJK fonts would render such text as blank paper."""
+    import pypdfium2.raw as pdfium_c
+    from pypdfium2 import _library_scope
+    from pypdfium2.internal import bases
+
+    from .layout import FONT_FILES
+
+    dirs = sorted({str(f.parent) for f in FONT_FILES.values() if f.exists()})
+    paths = (ctypes.c_char_p * (len(dirs) + 1))(*[d.encode() for d in dirs], None)
+    _printer_fonts.paths = paths  # pdfium keeps the pointer
+    _library_scope.destroy_lib()
+    config = pdfium_c.FPDF_LIBRARY_CONFIG(
+        version=2, m_pIsolate=None, m_v8EmbedderSlot=0,
+        m_pUserFontPaths=ctypes.cast(paths, type(pdfium_c.FPDF_LIBRARY_CONFIG().m_pUserFontPaths)))
+    pdfium_c.FPDF_InitLibraryWithConfig(config)
+    bases.LIBRARY_AVAILABLE = True
+
+
 @dataclass
 class ScannedPage:
     image: np.ndarray  # as stored (after the turn)
@@ -247,6 +272,7 @@ def scan_pdf_pages(
     ``mode`` overrides the level's colour mode (grey, bilevel fax); ``rotate`` the turn of
     the pages as fed (degrees counter-clockwise; one value for all pages or one per page)."""
     pdf_path = Path(pdf_path)
+    _printer_fonts()
     doc = pdfium.PdfDocument(str(pdf_path))
     try:
         indices = list(range(len(doc))) if pages is None else list(pages)
