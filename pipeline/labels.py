@@ -112,12 +112,15 @@ def map_s3(fragments: list[Fragment]) -> SectionResult:
     return result
 
 
-def _is_group_header(row: BodyRow) -> bool:
-    """A row that only names a group (（三）不予公开 on its own line, no values)."""
+def _group_header_score(row: BodyRow) -> float:
+    """How well a row without values names a group (（三）不予公开 on its own line); 0 with values."""
     if row.has_values:
-        return False
-    groups = list(load().s3_groups.values())
-    return best_label(row.own_label, groups)[1] >= 0.8
+        return 0.0
+    return best_label(row.own_label, list(load().s3_groups.values()))[1]
+
+
+def _is_group_header(row: BodyRow) -> bool:
+    return _group_header_score(row) >= 0.8
 
 
 def _row_similarity(row: BodyRow, form_row: Label) -> float:
@@ -138,7 +141,13 @@ def _align(rows: list[BodyRow], form: list[Label]) -> tuple[float, list[tuple[Bo
     """Best order-preserving alignment of printed rows to form rows (Needleman–Wunsch)."""
     n, m = len(rows), len(form)
     sims = [[_row_similarity(r, f) for f in form] for r in rows]
-    skip_row = [0.0 if _is_group_header(r) else -GAP_PENALTY for r in rows]
+    # A group's name is not a worse wording of one of its rows: 不予公开 must not become 予以公开
+    # when the 予以公开 row itself was not read.
+    group_scores = [_group_header_score(r) for r in rows]
+    for i, g in enumerate(group_scores):
+        if g >= 0.8:
+            sims[i] = [s if s > g else 0.0 for s in sims[i]]
+    skip_row = [0.0 if g >= 0.8 else -GAP_PENALTY for g in group_scores]
     score = [[0.0] * (m + 1) for _ in range(n + 1)]
     move = [[""] * (m + 1) for _ in range(n + 1)]
     for i in range(1, n + 1):
