@@ -21,7 +21,7 @@ def _bindings(identity: Identity, cells: dict[str, dict[str, Any]]) -> list[dict
     raise ValueError(f"unknown for_each {identity.for_each!r} in taxonomy identities")
 
 
-def _expand(term: str, binding: dict[str, str], present: dict[str, None]) -> list[str]:
+def _expand(term: str, binding: dict[str, str], present: dict[str, Any]) -> list[str]:
     """Keys a term stands for; 'A|B' means A's keys where there are any, else B's."""
     for alternative in term.format(**binding).split("|"):
         if "*" not in alternative:
@@ -34,7 +34,10 @@ def _expand(term: str, binding: dict[str, str], present: dict[str, None]) -> lis
 
 
 def run_checks(cells: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    """Each identity instance whose cells were found: expected (left side), found (right side)."""
+    """Each identity instance whose cells were found: expected (left side), found (right side).
+
+    An instance with a cell of its form missing is not evaluated: with the missing terms left
+    out, 本年新收 = 结转下年度 could "hold" on two cells the other terms would contradict."""
     present = {k: None for k, c in cells.items() if c["status"] != "missing"}  # ordered, fast lookup
     results = []
     for identity in load().identities:
@@ -44,9 +47,13 @@ def run_checks(cells: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
             if not lhs or not rhs:
                 continue
             involved = lhs + rhs
+            terms = [k for term in identity.lhs + identity.rhs for k in _expand(term, binding, cells)]
+            missing = [k for k in terms if k not in present]
             unreadable = [k for k in involved if cells[k]["value"] is None]
             check: dict[str, Any] = {"id": identity.id.format(**binding), "cells": involved}
-            if unreadable:
+            if missing:
+                check.update(ok=None, expected=None, found=None, note=f"not evaluated: missing {', '.join(missing)}")
+            elif unreadable:
                 check.update(ok=None, expected=None, found=None, note=f"not evaluated: unreadable {', '.join(unreadable)}")
             else:
                 expected = _total(cells[k]["value"] for k in lhs)
