@@ -11,6 +11,7 @@ import typer
 from typer.core import TyperGroup
 
 from pipeline.errors import InputError
+from pipeline.read import ReadOptions
 
 EXIT_OK, EXIT_INCOMPLETE, EXIT_UNREADABLE = 0, 1, 2
 
@@ -35,6 +36,11 @@ app = typer.Typer(
 class OcrEngine(str, Enum):
     rapid = "rapid"
     paddle = "paddle"
+
+
+class Structure(str, Enum):
+    rules = "rules"
+    tatr = "tatr"
 
 
 class OutputFormat(str, Enum):
@@ -63,20 +69,20 @@ def summary(path: Path, output: dict[str, Any]) -> str:
     return line
 
 
-def _extract_one(path: Path, ocr_engine: str = "rapid", debug_dir: Path | None = None) -> tuple[Path, dict[str, Any] | None, str | None]:
+def _extract_one(path: Path, options: ReadOptions = ReadOptions(), debug_dir: Path | None = None) -> tuple[Path, dict[str, Any] | None, str | None]:
     """(path, output, None) or (path, None, one-line error): never raises, so that a bulk run goes on."""
     from pipeline.extract import extract_path
 
     try:
-        return path, extract_path(path, ocr_engine, debug_dir / path.stem if debug_dir else None), None
+        return path, extract_path(path, options, debug_dir / path.stem if debug_dir else None), None
     except InputError as exc:
         return path, None, str(exc)
     except Exception as exc:  # a bug must not stop a bulk run nor print a traceback
         return path, None, f"{path}: internal error ({type(exc).__name__}: {exc})"
 
 
-def _extract_all(files: list[Path], jobs: int, ocr_engine: str, debug_dir: Path | None):
-    work = functools.partial(_extract_one, ocr_engine=ocr_engine, debug_dir=debug_dir)
+def _extract_all(files: list[Path], jobs: int, options: ReadOptions, debug_dir: Path | None):
+    work = functools.partial(_extract_one, options=options, debug_dir=debug_dir)
     if jobs <= 1 or len(files) <= 1:
         yield from map(work, files)
         return
@@ -97,16 +103,26 @@ def run(
     quiet: bool = typer.Option(False, "-q", "--quiet", help="No per-file summary on standard error."),
     jobs: int = typer.Option(1, "-j", "--jobs", help="Worker processes for several files (outputs keep the input order)."),
     ocr_engine: OcrEngine = typer.Option(OcrEngine.rapid, "--ocr-engine", help="rapid (PP-OCR on onnxruntime, built in) or paddle (optional extra)."),
+    structure: Structure = typer.Option(Structure.rules, "--structure", help="Grids of scanned tables printed without rules: rules (rebuilt from word positions, built in) or tatr (the Table Transformer, optional [hf] extra)."),
     debug_dir: Optional[Path] = typer.Option(None, "--debug-dir", help="Per table page, a PNG of the page with the grid and each cell's reading and status (DIR/<report>/)."),
 ) -> None:
     """Extract every cell of the three tables of each report (the default command)."""
     from pipeline.export import to_csv, to_json
 
+    options = ReadOptions(ocr_engine=ocr_engine.value, structure=structure.value)
+    if structure is Structure.tatr:
+        from pipeline.read.tatr import load_structure_model
+
+        try:  # before any file: a missing extra is one error, not one per report
+            load_structure_model()
+        except InputError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(EXIT_UNREADABLE)
     many = len(files) > 1
     if many and output is not None:
         output.mkdir(parents=True, exist_ok=True)
     worst = EXIT_OK
-    for path, result, error in _extract_all(files, jobs, ocr_engine.value, debug_dir):
+    for path, result, error in _extract_all(files, jobs, options, debug_dir):
         if result is None:
             typer.echo(f"error: {error}", err=True)
             worst = max(worst, EXIT_UNREADABLE)

@@ -9,7 +9,7 @@ from pipeline.errors import InputError
 from pipeline.labels import MappedCell, SectionResult, map_s2, map_s3, map_s4
 from pipeline.locate import TABLE_SECTIONS, find_headings, locate_tables
 from pipeline.meta import find_agency_year
-from pipeline.read import read_document
+from pipeline.read import ReadOptions, read_document
 from pipeline.taxonomy import load
 from pipeline.repair import doubt as _doubt, repair_with_identities
 from pipeline.values import parse_value
@@ -19,9 +19,9 @@ LOW_CONFIDENCE = 0.9  # OCR words scored below this make their cell uncertain
 SECTION_NAMES = {"s2": "二、主动公开政府信息情况", "s3": "三、收到和处理政府信息公开申请情况", "s4": "四、行政复议、行政诉讼情况"}
 
 
-def extract_path(path: Path, ocr_engine: str = "rapid", debug_dir: Path | None = None) -> dict[str, Any]:
+def extract_path(path: Path, options: ReadOptions = ReadOptions(), debug_dir: Path | None = None) -> dict[str, Any]:
     """The output contract for one report; with debug_dir, a picture per table page there too."""
-    document = read_document(Path(path), ocr_engine=ocr_engine)
+    document = read_document(Path(path), options)
     headings = find_headings(document.pages)
     fragments = locate_tables(document.pages, headings)
     if not any(fragments.values()) and not any(s in headings for s in TABLE_SECTIONS):

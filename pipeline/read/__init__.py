@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.document import Document, Page
@@ -12,6 +13,21 @@ IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
 MIN_PAGE_CHARS = 10  # fewer characters than this on a page: a scanned page, read by OCR
 MAX_GARBAGE = 0.1  # share of unmapped or private-use glyphs above which the text layer is unusable
 MIN_CJK = 0.2  # a report page is Chinese; a text layer that is not is a font without a Unicode map
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """How pixels are read (text layers ignore them).
+
+    ocr_engine: rapid (PP-OCR on onnxruntime, built in) or paddle (the optional extra).
+    structure: rules (the grid from ruling lines; tables printed without rules are rebuilt from
+    word positions downstream) or tatr (the optional Table Transformer draws their grid).
+    prose: skim (running text read only as far as needed to find the section headings) or full.
+    """
+
+    ocr_engine: str = "rapid"
+    structure: str = "rules"
+    prose: str = "skim"
 
 
 def sniff_kind(path: Path) -> str:
@@ -44,13 +60,13 @@ def text_layer_usable(page: Page) -> bool:
     return garbage <= MAX_GARBAGE * len(text) and cjk >= MIN_CJK * len(text)
 
 
-def read_document(path: Path, ocr_engine: str = "rapid") -> Document:
+def read_document(path: Path, options: ReadOptions = ReadOptions()) -> Document:
     """The page model of any supported input; PDF pages without a usable text layer are OCR'd."""
     kind = sniff_kind(path)
     if kind == "image":
         from pipeline.read.scan import read_image_file
 
-        return read_image_file(path, engine=ocr_engine)
+        return read_image_file(path, options)
     from pipeline.read.pdf import read_pdf
 
     document = read_pdf(path)
@@ -61,7 +77,7 @@ def read_document(path: Path, ocr_engine: str = "rapid") -> Document:
 
     all_scanned = len(unusable) == len(document.pages)
     try:
-        scanned = read_pdf_scan(path, unusable, engine=ocr_engine)
+        scanned = read_pdf_scan(path, unusable, options=options)
     except UnreadableInput:
         if all_scanned:
             raise

@@ -93,7 +93,9 @@ def load_structure_model(source: str | Path | None = None) -> StructureModel:
 @lru_cache(maxsize=None)
 def _load(path: Path) -> StructureModel:
     from transformers import AutoImageProcessor, TableTransformerForObjectDetection
+    from transformers.utils import logging as hf_logging
 
+    hf_logging.disable_progress_bar()  # stderr is the one-line-per-report summary
     try:
         model = TableTransformerForObjectDetection.from_pretrained(path, local_files_only=True)
         processor = AutoImageProcessor.from_pretrained(path, local_files_only=True)
