@@ -21,7 +21,10 @@ def _year_value(text: str) -> int | None:
     return int(digits) if digits.isdigit() and 1990 <= int(digits) <= 2100 else None
 
 
-def title_lines(pages: list[Page], max_lines: int = 6) -> list[str]:
+TITLE_LINES = 6  # lines at the top of the first page that may hold the title
+
+
+def title_lines(pages: list[Page], max_lines: int = TITLE_LINES) -> list[str]:
     """The first lines of the first page, as printed but for width forms and spaces."""
     if not pages:
         return []

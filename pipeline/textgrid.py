@@ -42,7 +42,7 @@ import bisect
 import re
 import statistics
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pipeline.document import Boxed, Page, Word
 from pipeline.disjoint import DisjointSets
@@ -601,12 +601,41 @@ def _same_row(band: _Band, line: list[Word], value_ids: set[int], rule_ys: list[
     return after <= before + 0.15 * h
 
 
+def _font_height(words: list[Word]) -> list[Word]:
+    """Words read from pixels, each as high as the font's size measured from their widths.
+
+    A text layer's word box is the font size high, and rows, wrapped lines and stacked header
+    cells are told apart by gaps measured against it. A scan's reader can only guess the size
+    from the height of the ink, which depends on the characters (traditional ones fill more of
+    their box): a few pixels off, two lines of one header cell stood as far apart as two rows,
+    or a two-line note chained into the column names below it. Long Chinese words, set solid,
+    are as wide as the font size per character: the upper quartile of those near the median,
+    as a scanned word may lose a faint stroke at an end (never gain one), and words that ran
+    together are far wider."""
+    sizes = [
+        (w.x1 - w.x0) / len(w.text)
+        for w in words
+        if len(w.text) >= 4 and all(_char_width(ch) == 1.0 for ch in w.text)
+    ]
+    if len(sizes) < 3:
+        return words
+    median = statistics.median(sizes)
+    near = sorted(s for s in sizes if abs(s - median) <= 0.1 * median)
+    scale = near[3 * len(near) // 4] / statistics.median(w.bottom - w.top for w in words)
+    return [
+        replace(w, top=w.cy - scale * (w.bottom - w.top) / 2, bottom=w.cy + scale * (w.bottom - w.top) / 2)
+        for w in words
+    ]
+
+
 def text_fragment(page: Page, top: float, bottom: float, table: TextTable | None = None) -> Fragment | None:
     """The table between two heights of a page, from its words and its horizontal rules."""
     table = table if table is not None else TextTable()
     words = [w for w in page.words if top <= w.cy <= bottom and w.text.strip()]
     if not words:
         return None
+    if page.unit == "px":
+        words = _font_height(words)
     h = statistics.median(w.bottom - w.top for w in words)
     rules = _rule_rows(page, top, bottom)
     ruled = len(rules) >= 2
@@ -647,8 +676,9 @@ def text_fragment(page: Page, top: float, bottom: float, table: TextTable | None
         label_right = table.value_left
     if label_right is not None:
         # Label-column text wider than the row labels (the note beside the header) ends before
-        # the first value starts, and starts inside the label column.
-        limit = min((w.x0 for w in values), default=None)
+        # the first value starts, and starts inside the label column. A number inside the label
+        # column is no value column (a scan's reading of a vertical label's lone 、 as 1).
+        limit = min((w.x0 for w in values if w.x0 > label_right), default=None)
         if limit is None:
             limit = min((w.x0 for line in lines for w in line if w.x0 > label_right), default=label_right)
         label_right = max(

@@ -149,6 +149,24 @@ def test_simulator_is_deterministic() -> None:
     assert not np.array_equal(a.image, c.image)
 
 
+
+def test_simulator_prints_text_in_a_font_the_pdf_does_not_embed(tmp_path: Path) -> None:
+    """STSong-Light (a standard CID font, never embedded) is printed as a printer would print
+    it, not left as blank paper: the scan of a page of it reads back."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    pdf = tmp_path / "stsong.pdf"
+    c = canvas.Canvas(str(pdf), pagesize=(595, 842))
+    c.setFont("STSong-Light", 16)
+    c.drawString(72, 700, "二、主动公开政府信息情况")
+    c.save()
+    page = sim.scan_pdf_pages(pdf, "clean", seed=1)[0]
+    doc = reader.read_images([(page.image, float(page.profile.dpi))], pdf)
+    assert "".join(w.text for w in doc.pages[0].words) == "二、主动公开政府信息情况"
+
 # --------------------------------------------------------------------------- bad input
 
 def _png_header_only(w: int, h: int) -> bytes:

@@ -44,7 +44,8 @@ import numpy as np
 
 from pipeline.document import Document, Page, Word
 from pipeline.errors import InputError
-from pipeline.read import raster
+from pipeline.meta import TITLE_LINES
+from pipeline.read import ReadOptions, raster
 from pipeline.read.ocr import DEFAULT_BATCH, Reading, get_recognizer
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
@@ -230,7 +231,30 @@ class Crop:
 HEADING_RE = re.compile(r"^\s*(第?[一二三四五六七八九十]{1,3}|[（(][一二三四五六七八九十0-9]{1,3}[)）]|"
                         r"[0-9]{1,2}\s*[、．]|第[一二三四五六七八九十]{1,3}[部分章节条])")
 SKIM_CHARS = 10  # characters read from the start of other prose lines
+HEADING_START = 4  # characters of a heading's words that tell it from numbered prose
+
+
+@functools.cache
+def _heading_chars() -> frozenset[str]:
+    from pipeline.taxonomy import load
+
+    return frozenset(ch for variants in load().section_headings.values() for v in variants for ch in v)
+
+
+def _may_be_heading(prefix: str) -> bool:
+    """A skimmed prose line worth reading in full: numbered like a heading, and its first
+    words made of the characters of the section headings. Numbered prose (（三）监督保障。…,
+    half a page in many reports) is not read twice; one misread character of
+    二、主动公开政府信息情况 still passes."""
+    m = HEADING_RE.match(prefix)
+    if not m:
+        return False
+    words = [ch for ch in prefix[m.end():] if unicodedata.category(ch) == "Lo"][:HEADING_START]
+    return sum(ch in _heading_chars() for ch in words) >= len(words) - 1
 PROSE_WIDTH = 0.6  # share of the text block's width from which a one-word line is running text
+PROSE_GAP = 2.5  # character heights: the widest gap inside a line of running text
+PROSE_RUN = 0.6  # share of a line of running text in its longest word
+TITLE_HEIGHT = 1.4  # characters this much taller than the page's are a title's: read in full
 DIGIT_PAIR = re.compile(r"[0-9][0-9,.]*[0-9]")
 FAINT = 35  # grey levels above the ink threshold down to which a stroke is grown (text_ink)
 PAPER = 235  # grey levels at or above this in a crop are paper (flattened page)
@@ -307,9 +331,10 @@ def _row_runs(ids: Sequence[int], boxes: np.ndarray, H: float) -> list[list[int]
 
 
 def _split_at_gaps(ids: Sequence[int], boxes: np.ndarray, gap: float, H: float,
-                   narrow_gap: float | None = None) -> list[list[int]]:
+                   narrow_gap: float | None = None, faint: np.ndarray | None = None) -> list[list[int]]:
     """Components of one row, left to right, cut where the white between them is wider than
-    ``gap``, or than ``narrow_gap`` beside a narrow component.
+    ``gap``, or than ``narrow_gap`` beside a narrow component, unless the ``faint`` ink mask
+    (pixels paler than ink, darker than paper) runs across it (_bridged).
 
     A mark of punctuation stands at the left of a full character's width (、，。．）): the white
     after it is part of its character, not a gap, or 一、本年新收… would be cut after 一、 and
@@ -320,10 +345,14 @@ def _split_at_gaps(ids: Sequence[int], boxes: np.ndarray, gap: float, H: float,
     order = sorted(ids, key=lambda i: boxes[i, 0])
     parts: list[list[int]] = [[]]
     right, right_narrow = 0.0, False
+    right_rows = (0, 0)  # the rows of the component that reaches furthest right
     for k, i in enumerate(order):
         x0, y0, x1, y1 = boxes[i]
         narrow = x1 - x0 <= NARROW * H
-        if k and x0 - right > (narrow_gap if narrow or right_narrow else gap):
+        # A stroke across the gap joins two components of one line: it runs in rows they share.
+        shared = (max(int(y0), right_rows[0]), min(int(y1), right_rows[1]))
+        if (k and x0 - right > (narrow_gap if narrow or right_narrow else gap)
+                and not _bridged(faint, int(right), int(x0), *shared, H)):
             parts.append([])
         parts[-1].append(i)
         # A small mark standing on its own (not a stroke within a character's span, like the
@@ -332,7 +361,23 @@ def _split_at_gaps(ids: Sequence[int], boxes: np.ndarray, gap: float, H: float,
         end = x0 + 0.9 * H if mark else x1
         if end >= right:
             right, right_narrow = end, narrow and not mark
+            right_rows = (int(y0), int(y1))
     return parts
+
+
+def _bridged(faint: np.ndarray | None, x0: int, x1: int, top: int, bottom: int, H: float) -> bool:
+    """Whether faint ink runs across the white between ``x0`` and ``x1`` in rows ``top`` to
+    ``bottom``: the thin horizontal strokes of 一 and 二 in SimSun, blurred on a scan, can be
+    paler than the ink threshold, and 第二十条 then showed a word gap where 二 stands (read 第二 |
+    二十条: both crops took in the faint stroke). The white between two cells is paper."""
+    if faint is None or x1 <= x0 or bottom <= top:
+        return False
+    cols = faint[top:bottom, x0:x1].any(axis=0)
+    longest = blank = 0
+    for dark in cols:
+        blank = 0 if dark else blank + 1
+        longest = max(longest, blank)
+    return longest <= BRIDGE_WHITE * H
 
 
 def group_lines(ids: np.ndarray, boxes: np.ndarray, H: float, split_gap: float) -> list[list[int]]:
@@ -343,9 +388,12 @@ def group_lines(ids: np.ndarray, boxes: np.ndarray, H: float, split_gap: float) 
 WORD_GAP = 0.6  # character heights: white between two words of a line (two cells of a table without rules)
 NARROW_GAP = 0.8  # the same beside a narrow component (a digit, a bracket)
 NARROW = 0.45  # character heights: a component at most this wide is narrow
+LARGER_FONT = 1.3  # a line whose characters are this much higher than the page's is in a larger font (a heading)
+BRIDGE_WHITE = 0.25  # character heights: the most paper a faint stroke across a gap may leave
 
 
-def column_lines(ids: Sequence[int], boxes: np.ndarray, H: float, depth: int = 0) -> list[list[list[int]]]:
+def column_lines(ids: Sequence[int], boxes: np.ndarray, H: float, faint: np.ndarray | None = None,
+                 depth: int = 0) -> list[list[list[int]]]:
     """Text outside ruled tables as lines of words (each a list of component ids).
 
     Row runs over the whole page width chain together when side-by-side blocks have their
@@ -353,18 +401,42 @@ def column_lines(ids: Sequence[int], boxes: np.ndarray, H: float, depth: int = 0
     two lines in one column beside three in the next): such a run, taller than a line, is cut
     at the white columns between its blocks (as wide as a word gap: column names stand close), and each block is split into lines again
     (recursive XY cut). A line's words are cut at WORD_GAP, like a PDF's text layer cuts them
-    at spaces, so that the cells of a table without rules come out as separate words."""
+    at spaces, so that the cells of a table without rules come out as separate words; a gap
+    that ``faint`` ink (a mask of the page) runs across is no gap (_bridged)."""
     out: list[list[list[int]]] = []
     for run in _row_runs(ids, boxes, H):
         b = boxes[run]
-        if b[:, 3].max() - b[:, 1].min() > 1.6 * H and depth < 8:
-            blocks = _split_at_gaps(run, boxes, WORD_GAP * H, H, NARROW_GAP * H)
+        # A heading in a larger font is one line of taller characters, not lines side by side:
+        # cut into blocks, its 三 fell apart into stroke rows read 二 and 二.
+        h = _run_char_height(b, H)
+        if b[:, 3].max() - b[:, 1].min() > 1.6 * h and depth < 8:
+            blocks = _split_at_gaps(run, boxes, WORD_GAP * h, h, NARROW_GAP * h, faint)
             if len(blocks) > 1:
                 for block in blocks:
-                    out += column_lines(block, boxes, H, depth + 1)
+                    out += column_lines(block, boxes, H, faint, depth + 1)
                 continue
-        out.append(_split_at_gaps(run, boxes, WORD_GAP * H, H, NARROW_GAP * H))
+        out.append(_split_at_gaps(run, boxes, WORD_GAP * h, h, NARROW_GAP * h, faint))
     return out
+
+
+def _run_char_height(b: np.ndarray, H: float) -> float:
+    """The height of the characters in a row run (boxes ``b``) where they are of a larger font
+    (the median height of its components of at least half ``H`` is over LARGER_FONT times
+    ``H``), else the page's ``H``: the gaps between column names are measured in it, and a
+    few per cent more left the column names of table 四 in one block."""
+    heights = b[:, 3] - b[:, 1]
+    tall = heights[heights >= 0.5 * H]
+    own = float(np.median(tall)) if len(tall) else H
+    return own if own > LARGER_FONT * H else H
+
+
+def faint_ink(prep: raster.Prepared) -> np.ndarray:
+    """Pixels darker than paper down to FAINT levels above the ink threshold, not under a seal
+    (its suppressed traces are pale too): where a thin stroke may stand that the ink lost."""
+    faint = prep.grey < min(225.0, prep.threshold + FAINT)
+    if prep.seal is not None:
+        faint &= ~prep.seal
+    return faint
 
 
 def _bbox(ids: Sequence[int], boxes: np.ndarray) -> tuple[int, int, int, int]:
@@ -415,7 +487,7 @@ def cut(prep: raster.Prepared, ink: Ink, ids: Sequence[int], H: float,
 
 def make_crop(prep: raster.Prepared, ink: Ink, ids: Sequence[int], H: float,
               clip: tuple[int, int, int, int] | None, rules: np.ndarray | None,
-              squeeze: bool = True, line: Sequence[int] | None = None) -> Crop:
+              squeeze: bool = True, line: Sequence[int] | None = None, digits: bool = True) -> Crop:
     """A crop with its second chances.
 
     Long lines are squeezed horizontally: recognition time grows with crop width, and PP-OCR
@@ -423,16 +495,18 @@ def make_crop(prep: raster.Prepared, ink: Ink, ids: Sequence[int], H: float,
     labels of mild and hard scans at half the time; 0.4 starts to lose characters; PaddleOCR
     itself squeezes long lines into its 320-px input). Digits are narrower: a CTC frame is 8 px and a squeezed 00 may
     have no room for the blank between the zeros, so a squeezed reading with two digits in a
-    row is read again unsqueezed. ``line`` makes this a skimmed prefix of a prose line.
+    row is read again unsqueezed, unless ``digits`` is False (a prose line read for its words).
+    ``line`` makes this a skimmed prefix of a prose line.
     """
     x0, y0, x1, y1 = _bbox(ids, ink.boxes)
     sq = SQUEEZE if squeeze and x1 - x0 > 3 * H else 1.0
     img = cut(prep, ink, ids, H, clip, rules, sq)
 
     def redo(text: str) -> Crop | None:
-        if line is not None and HEADING_RE.match(text):
-            return make_crop(prep, ink, line, H, clip, rules, squeeze)
-        if sq < 1.0 and DIGIT_PAIR.search(text):
+        if line is not None and _may_be_heading(text):
+            # Read for its words: its digits, if any, need no second, unsqueezed reading.
+            return make_crop(prep, ink, line, H, clip, rules, squeeze, digits=False)
+        if digits and sq < 1.0 and DIGIT_PAIR.search(text):
             return make_crop(prep, ink, ids, H, clip, rules, False, line)
         return None
 
@@ -670,8 +744,20 @@ def _is_vertical_stack(lines: list[list[int]], boxes: np.ndarray, H: float) -> b
     return max(xs) - min(xs) <= 1.0 * H
 
 
+def _is_running_text(words: list[list[int]], boxes: np.ndarray, H: float) -> bool:
+    """A line of prose, not a row of cells: one long run of text, any other pieces close to
+    it. At 150 DPI a lost comma or the parts of an enumerator （一） leave gaps of a character
+    or two in running text; a row of a table without rules has wide white between its cells
+    and no cell nearly as wide as the row."""
+    spans = [_bbox(w, boxes) for w in words]
+    gaps = [b[0] - a[2] for a, b in zip(spans, spans[1:])]
+    longest = max(b[2] - b[0] for b in spans)
+    return all(g <= PROSE_GAP * H for g in gaps) and longest >= PROSE_RUN * (spans[-1][2] - spans[0][0])
+
+
 def page_crops(prep: raster.Prepared, rul: raster.Rulings, prose: str = "skim",
-               unruled: Sequence[tuple[float, float, float, float]] = ()) -> tuple[list[Crop], list[str], Ink]:
+               unruled: Sequence[tuple[float, float, float, float]] = (),
+               ink: Ink | None = None, full_lines: int = 0) -> tuple[list[Crop], list[str], Ink]:
     """Every text line of the page as a tight crop: per table cell, then outside the tables.
 
     With ``prose="skim"`` a long prose line outside the tables is cut to its first
@@ -679,8 +765,10 @@ def page_crops(prep: raster.Prepared, rul: raster.Rulings, prose: str = "skim",
     running text, which the table extraction does not need and which would otherwise cost as
     much recognition time as a whole table. Titles (larger characters), short lines, the
     lines just above a table (table titles, 单位：件) and lines inside ``unruled`` (table
-    regions without ruling lines, from the layout model) are always read in full."""
-    ink = text_ink(prep, rul)
+    regions without ruling lines, from the layout model) are always read in full.
+    ``ink`` is the page's text_ink when the caller has it already; the first ``full_lines``
+    lines outside the tables are read in full (the title lines of a report's first page)."""
+    ink = ink or text_ink(prep, rul)
     notes: list[str] = []
     kept = np.nonzero(ink.keep)[0]
     in_table = np.zeros(len(ink.keep), dtype=bool)
@@ -744,20 +832,29 @@ def page_crops(prep: raster.Prepared, rul: raster.Rulings, prose: str = "skim",
         tops = [t.bbox[1] for t in rul.tables]
         ob = ink.boxes[outside]
         text_width = int(ob[:, 2].max() - ob[:, 0].min())
-        for words in column_lines(outside, ink.boxes, H_txt):
+        lines_out = column_lines(outside, ink.boxes, H_txt, faint_ink(prep))
+        # The title's lines cannot be told from prose by their height at 150 DPI (a bold
+        # title's strokes merge): the first lines of the first page are read in full.
+        by_top = sorted(range(len(lines_out)), key=lambda k: _bbox([i for w in lines_out[k] for i in w], ink.boxes)[1])
+        title = set(by_top[:full_lines])
+        for n, words in enumerate(lines_out):
             line = [i for w in words for i in w]
             x0, y0, x1, y1 = _bbox(line, ink.boxes)
-            # Only running text is skimmed: one word (no cell gaps) nearly as wide as the text
-            # block. A long label of a table without rules, alone on its line when its row is
-            # blank, is narrower and is read in full.
-            skim = (prose == "skim" and len(words) == 1 and x1 - x0 > 1.4 * SKIM_CHARS * H_txt
-                    and x1 - x0 >= PROSE_WIDTH * text_width
-                    and char_height(ink.boxes[line], prep.dpi) < 1.25 * H_txt
-                    and not any(0 <= t - y1 <= 4 * H_txt for t in tops)
-                    and not any(a <= (x0 + x1) / 2 <= c and b <= (y0 + y1) / 2 <= d for a, b, c, d in unruled))
+            # Running text (not a title, not in a table region) is read for its words only;
+            # its digits matter nowhere. Only running text nearly as wide as the text block is
+            # skimmed: a long label of a table without rules, alone on its line when its row
+            # is blank, is narrower and is read in full, and so are table titles.
+            running = (prose == "skim" and n not in title and _is_running_text(words, ink.boxes, H_txt)
+                       and char_height(ink.boxes[line], prep.dpi) < TITLE_HEIGHT * H_txt
+                       and not any(a <= (x0 + x1) / 2 <= c and b <= (y0 + y1) / 2 <= d for a, b, c, d in unruled))
+            skim = (running and x1 - x0 > 1.4 * SKIM_CHARS * H_txt and x1 - x0 >= PROSE_WIDTH * text_width
+                    and not any(0 <= t - y1 <= 4 * H_txt for t in tops))
             if skim:
                 head = [i for i in line if ink.boxes[i, 2] <= x0 + SKIM_CHARS * H_txt] or line[:1]
-                crops.append(make_crop(prep, ink, head, H_txt, None, rules, line=line))
+                crops.append(make_crop(prep, ink, head, H_txt, None, rules, line=line, digits=False))
+                continue
+            if running and len(words) == 1:
+                crops.append(make_crop(prep, ink, line, H_txt, None, rules, digits=False))
                 continue
             for word in words:
                 wx0, wy0, wx1, wy1 = _bbox(word, ink.boxes)
@@ -812,6 +909,7 @@ def cjk_text(text: str, ink_width: float, H: float) -> str:
     return text
 
 
+SIZE_PER_INK = 1.2  # the font size over the height of a Chinese character's ink (SimSun at 200 DPI: 1.19-1.21; 1.12 for traditional characters)
 BEARING = 0.06  # character heights: white on each side of a Chinese character's ink in its advance box
 MARK_WHITE = 0.65  # character heights: white beside the ink of a full-width bracket or mark
 OPENING = "（「『【《〈“‘"
@@ -820,15 +918,18 @@ CLOSING = "，。、；：）」』】》〉”’．！？"
 
 def word_box(box: tuple[int, int, int, int], text: str, H: float) -> tuple[float, float, float, float]:
     """A word's box as a text layer gives it (the characters' advance boxes), from the box of
-    its ink: at least a character high (the ink of 0 or 、 is lower than a line), the side
-    bearings of Chinese characters added at both ends, and over the whole width of a
+    its ink: at least as high as the font size (the ink of 0 or 、 is lower than a line,
+    and a text layer's box is the font size, taller than the ink of 自: with ink boxes, two
+    stacked lines of a header cell stood further apart than the lines of one cell may), the
+    side bearings of Chinese characters added at both ends, and over the whole width of a
     full-width bracket or mark at either end, whose ink fills only one side of its character
     (起诉） would look narrower than three characters set solid). The text-grid stage
     measures rows, gaps and character widths against these boxes."""
     x0, y0, x1, y1 = (float(v) for v in box)
-    if y1 - y0 < H:
+    size = SIZE_PER_INK * H
+    if y1 - y0 < size:
         cy = (y0 + y1) / 2
-        y0, y1 = cy - H / 2, cy + H / 2
+        y0, y1 = cy - size / 2, cy + size / 2
     text = text.strip()
     if _CJK.search(text):
         x0 -= BEARING * H
@@ -865,28 +966,56 @@ def work_image(img: np.ndarray, dpi: float, detect_orientation: bool = True) -> 
     return prep
 
 
-def read_page(img: np.ndarray, number: int, dpi: float, engine: str = "rapid",
+def _structure_grid(prep: raster.Prepared, box: tuple[float, float, float, float]) -> raster.TableGrid | None:
+    """The grid of a table printed without rules, from the optional Table Transformer."""
+    from pipeline.read.tatr import table_grid
+
+    return table_grid(prep.grey, (int(box[0]), int(box[1]), int(box[2]), int(box[3])), prep.dpi)
+
+
+MIN_TABLE_LINES = 3  # lines with a cell gap from which a page without rules may hold a table
+
+
+def _cell_gap_lines(ink: Ink, dpi: float) -> int:
+    """Lines of the page cut into more than one word (label and values, columns)."""
+    kept = np.nonzero(ink.keep)[0]
+    if not len(kept):
+        return 0
+    H = char_height(ink.boxes[kept], dpi)
+    return sum(1 for words in column_lines(kept, ink.boxes, H) if len(words) > 1)
+
+
+def read_page(img: np.ndarray, number: int, dpi: float, options: ReadOptions = ReadOptions(),
               batch_size: int = DEFAULT_BATCH, detect_orientation: bool = True,
-              prose: str = "skim") -> PageResult:
-    """One page image -> Page (words + segments in the upright, deskewed page's pixels)."""
+              title_lines: int = 0) -> PageResult:
+    """One page image -> Page (words + segments in the upright, deskewed page's pixels);
+    its first ``title_lines`` lines are read in full (the report's title)."""
     prep = work_image(img, dpi, detect_orientation)
     dpi = prep.dpi
     rul = raster.find_rulings(prep.ink, dpi, prep.seal)
     unruled: list[tuple[float, float, float, float]] = []
     layout_notes: list[str] = []
-    if not rul.tables and prep.ink.mean() > 0.002:
-        # No ruling grid: ask the layout model whether the page holds a table anyway (drawn
-        # without rules, or a picture of one); its lines are then read in full, and the
-        # caller is told that no grid could be built here.
+    ink = text_ink(prep, rul)
+    if not rul.tables and _cell_gap_lines(ink, prep.dpi) >= MIN_TABLE_LINES:
+        # No ruling grid but lines cut by cell gaps: ask the layout model whether the page
+        # holds a table anyway (drawn without rules, or a picture of one); its lines are then
+        # read in full, and the caller is told that no grid could be built here. A page of
+        # prose (every line one word) skips the model: a fifth of such a page's time.
         from pipeline.read.ocr import layout_regions
 
         for cls, score, (a, b, c, d) in layout_regions(prep.grey, ("table",)):
             unruled.append((a, b, c, d))
-            layout_notes.append(f"a table without ruling lines at ({a:.0f},{b:.0f})-({c:.0f},{d:.0f}) "
-                                f"(layout {cls} {score:.2f}): its text is read as lines, no grid")
-    crops, notes, _ink = page_crops(prep, rul, prose, unruled)
+            where = f"a table without ruling lines at ({a:.0f},{b:.0f})-({c:.0f},{d:.0f}) (layout {cls} {score:.2f})"
+            grid = _structure_grid(prep, (a, b, c, d)) if options.structure == "tatr" else None
+            if grid is None:
+                layout_notes.append(f"{where}: its text is read as lines, no grid")
+            else:
+                rul.tables.append(grid)
+                layout_notes.append(f"{where}: {len(grid.h) - 1} rows and {len(grid.v) - 1} columns "
+                                    f"from the Table Transformer")
+    crops, notes, _ink = page_crops(prep, rul, options.prose, unruled, ink, title_lines)
     notes = layout_notes + notes
-    rec = get_recognizer(engine)
+    rec = get_recognizer(options.ocr_engine)
     todo = [k for k, c in enumerate(crops) if c.fixed is None]
     readings: list[Reading] = [c.fixed or Reading("", 0.0) for c in crops]
     for k, r in zip(todo, rec.recognize([crops[k].image for k in todo], batch_size) if todo else []):
@@ -945,9 +1074,9 @@ def _seal_capped(prep: raster.Prepared, box: tuple[int, int, int, int], score: f
 
 
 def read_images(images: Iterable[ImageInput], path: str | Path, kind: str = "image",
-                numbers: Sequence[int] | None = None, engine: str = "rapid",
-                sha256: str | None = None, prose: str = "skim",
-                reload: Callable[[int], tuple[np.ndarray, float]] | None = None) -> Document:
+                numbers: Sequence[int] | None = None, sha256: str | None = None,
+                reload: Callable[[int], tuple[np.ndarray, float]] | None = None,
+                options: ReadOptions = ReadOptions()) -> Document:
     """Read page images (arrays, or (array, dpi) pairs; DPI guessed from an A4 page otherwise)
     into a Document. Raises UnreadableInput when no page has any text.
 
@@ -967,7 +1096,7 @@ def read_images(images: Iterable[ImageInput], path: str | Path, kind: str = "ima
         if sha256 is None:
             h.update(np.ascontiguousarray(img))
         number = numbers[k] if numbers else k + 1
-        res = read_page(img, number, float(dpi), engine=engine, prose=prose)
+        res = read_page(img, number, float(dpi), options, title_lines=TITLE_LINES if k == 0 else 0)
         if reload is not None:
             res.page.render = functools.partial(_rerender, reload, k, float(dpi))
         pages.append(res.page)
@@ -981,7 +1110,7 @@ def read_images(images: Iterable[ImageInput], path: str | Path, kind: str = "ima
     return Document(path=str(path), sha256=sha256 or h.hexdigest(), kind=kind, pages=pages, warnings=warns)
 
 
-def read_image_file(path: str | Path, engine: str = "rapid", prose: str = "skim") -> Document:
+def read_image_file(path: str | Path, options: ReadOptions = ReadOptions()) -> Document:
     """Read a .png/.jpg/.jpeg/.tif/.tiff file (every TIFF page) into a Document of kind "image"."""
     path = Path(path)
     if path.suffix.lower() not in IMAGE_SUFFIXES:
@@ -999,14 +1128,13 @@ def read_image_file(path: str | Path, engine: str = "rapid", prose: str = "skim"
         arr, dpi, _note = next(itertools.islice(iter_image_pages(path), k, None))
         return arr, dpi
 
-    doc = read_images(pages(), path, kind="image", engine=engine, sha256=_sha256_bytes(data), prose=prose,
-                      reload=reload)
+    doc = read_images(pages(), path, kind="image", sha256=_sha256_bytes(data), reload=reload, options=options)
     doc.warnings[:0] = notes
     return doc
 
 
 def read_pdf_scan(path: str | Path, page_numbers: Sequence[int] | None = None, dpi: float | None = None,
-                  engine: str = "rapid", kind: str = "pdf-scan", prose: str = "skim") -> Document:
+                  kind: str = "pdf-scan", options: ReadOptions = ReadOptions()) -> Document:
     """OCR the given pages of a PDF (1-based; all by default), e.g. an image-only scan."""
     import pypdfium2 as pdfium
 
@@ -1023,7 +1151,7 @@ def read_pdf_scan(path: str | Path, page_numbers: Sequence[int] | None = None, d
         return next(iter_pdf_pages(path, [numbers[k]], dpi))
 
     return read_images(iter_pdf_pages(path, numbers, dpi), path, kind=kind, numbers=numbers,
-                       engine=engine, sha256=_sha256_bytes(data), prose=prose, reload=reload)
+                       sha256=_sha256_bytes(data), reload=reload, options=options)
 
 
 def _rerender(reload: Callable[[int], tuple[np.ndarray, float]], k: int, dpi: float) -> np.ndarray:
