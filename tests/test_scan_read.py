@@ -263,6 +263,22 @@ def test_a_cell_merged_on_purpose_is_not_split() -> None:
     assert not any(abs(y - (y0 + 2 * rh)) <= 4 and a <= x0 + 10 for t in rul.tables for y, a, b in t.h)
 
 
+def test_a_column_rule_in_a_broken_rule_is_no_text_across_it() -> None:
+    from pipeline.read import raster
+
+    # A row rule at y=20 lost between x=20 and x=45 (a seal, noise) but for a dash, the column
+    # rule at x=30 (3 px wide on a blurred scan) crossing the gap, a number above and below.
+    ink = np.zeros((40, 60), bool)
+    ink[19:22, 24:29] = True
+    ink[:, 29:32] = True
+    ink[2:9, 36:40] = ink[32:39, 36:40] = True
+    assert raster._crossed(ink, 20, 20, 45, 4, True)
+    assert not raster._crossed(ink, 20, 20, 45, 4, True, rules=[29], width=3)
+    # A label centred on the edge (a cell merged on purpose) crosses it with its strokes.
+    ink[10:31, 22] = ink[10:31, 26] = ink[10:31, 40] = True
+    assert raster._crossed(ink, 20, 20, 45, 4, True, rules=[29], width=3)
+
+
 def test_rule_pieces_a_pixel_apart_make_one_grid_line() -> None:
     from pipeline.document import Page
     from pipeline.grid import find_fragments

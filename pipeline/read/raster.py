@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Sequence
 
 import cv2
 import numpy as np
@@ -578,29 +579,33 @@ def _bridge_gaps(lines: list[tuple[int, int, int]], cuts: list[int], ink: np.nda
                 sealed = run.size > 0 and float(run.mean()) > 0
             if not 1 <= cells <= (2 if sealed else 1):
                 continue
-            if _crossed(ink, p, g0 + tol, g1 - tol, d, horizontal):
+            if _crossed(ink, p, g0 + tol, g1 - tol, d, horizontal, [c - tol for c in cuts], 2 * tol + 1):
                 continue
             out.append((p, g0, g1))
     return _union_runs(out)
 
 
-def _crossed(ink: np.ndarray, p: int, a: int, b: int, d: int, horizontal: bool) -> bool:
+def _crossed(ink: np.ndarray, p: int, a: int, b: int, d: int, horizontal: bool,
+             rules: Sequence[int] = (), width: int = 0) -> bool:
     """Whether text runs across the line at ``p`` between ``a`` and ``b``: positions along it
     with ink close on both sides (within ``2d``, the line's own pixels left out), on a tenth
     of the gap or more. Text spanning two cells has characters on both sides of where the
     rule would be (whether or not a stroke falls on it); the numbers of two cells sit apart,
-    centred, and the remains of a broken rule lie along the line."""
+    centred, and the remains of a broken rule lie along the line: runs of ink along it ``d``
+    or longer are left out (a rule's dashes, a stroke parallel to it), as a skewed or thick
+    rule's remains spill off its row. The ``rules`` of the other direction (``width`` wide
+    from each) cross it too, and are no text."""
     if b <= a:
         return False
     w = 2 * d
     n = ink.shape[0] if horizontal else ink.shape[1]
-    lo0, lo1, hi0, hi1 = max(0, p - w), max(0, p - 1), min(n, p + 2), min(n, p + w + 1)
-    if horizontal:
-        before = np.asarray(ink[lo0:lo1, a:b], bool).any(axis=0)
-        after = np.asarray(ink[hi0:hi1, a:b], bool).any(axis=0)
-    else:
-        before = np.asarray(ink[a:b, lo0:lo1], bool).any(axis=1)
-        after = np.asarray(ink[a:b, hi0:hi1], bool).any(axis=1)
+    lo0, hi1 = max(0, p - w), min(n, p + w + 1)
+    band = np.asarray(ink[lo0:hi1, a:b] if horizontal else ink[a:b, lo0:hi1].T, np.uint8)
+    band &= ~cv2.morphologyEx(band, cv2.MORPH_OPEN, np.ones((1, d), np.uint8))
+    before = band[: max(0, p - 1) - lo0].any(axis=0)
+    after = band[min(n, p + 2) - lo0:].any(axis=0)
+    for r in rules:
+        before[max(0, r - a):max(0, r - a + width)] = False
     return int((before & after).sum()) >= max(3, int(0.1 * (b - a)))
 
 
