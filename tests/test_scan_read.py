@@ -444,3 +444,16 @@ def test_ocr_punctuation_width_comes_from_the_ink() -> None:
     assert cjk_text("(一)予以公开", 6 * 34 - 7, 30) == "(一)予以公开"
     assert cjk_text("1, 234", 80, 30) == "1, 234"  # no Chinese: left as read
     assert cjk_text("1,234万元", 6 * 34, 30) == "1,234万元"
+
+
+def test_a_thin_stroke_survives_the_downscale_to_the_work_resolution() -> None:
+    # A 300-DPI page is read at 200 DPI. Averaging alone turned a 1-px stroke (the top of 二
+    # in SimSun) paler than the ink threshold, and 二、 was read as a dash.
+    img = np.full((1200, 900), 255, np.uint8)
+    for y in range(100, 1100, 60):
+        cv2.putText(img, "1234 5678 90", (80, y), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 0, 2)
+    img[645, 300:600] = 90
+    prep = reader.work_image(img, 300.0, detect_orientation=False)
+    assert prep.dpi == 200.0
+    y = round(645 * 2 / 3)
+    assert prep.ink[y - 2:y + 3, 210:390].any(axis=0).mean() > 0.4
