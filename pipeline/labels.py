@@ -231,6 +231,15 @@ def map_s2(fragments: list[Fragment]) -> SectionResult:
     if "procurement" in seen_rows or "other_mgmt_services" in seen_rows:
         formats_seen.add("2019")
     result.format = formats_seen.pop() if len(formats_seen) == 1 else None
+    if result.format is not None:
+        # The table told its form: the form's cells it did not give are missing, as in 三 and 四,
+        # not absent from the output.
+        given = {m.key for m in result.cells}
+        for item in tax.s2_items:
+            for row in item.rows.get(result.format, ()):
+                for column_id in item.columns.get(result.format, ()):
+                    if f"s2.{row}.{column_id}" not in given:
+                        result.cells.append(MappedCell(f"s2.{row}.{column_id}", None, "", kind=tax.s2_columns[column_id].kind))
     return result
 
 

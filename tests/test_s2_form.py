@@ -1,0 +1,42 @@
+"""Table 二: once the table tells its form, every cell of the form is in the output."""
+from __future__ import annotations
+
+from pipeline.document import Word
+from pipeline.grid import Fragment, GridCell
+from pipeline.labels import map_s2
+
+
+def _fragment(rows: list[list[str]]) -> Fragment:
+    """A ruled grid with one word per cell, all cells one row and one column."""
+    xs = [0.0, 200.0, 300.0, 400.0, 500.0]
+    ys = [20.0 * i for i in range(len(rows) + 1)]
+    cells = []
+    for r, texts in enumerate(rows):
+        if len(texts) == 1:  # an item line across the table
+            cell = GridCell(r, 0, 1, 4, (xs[0], ys[r], xs[4], ys[r + 1]), 1)
+            cell.words.append(Word(texts[0], 5.0, ys[r] + 5, 150.0, ys[r] + 15))
+            cells.append(cell)
+            continue
+        for c, text in enumerate(texts):
+            cell = GridCell(r, c, 1, 1, (xs[c], ys[r], xs[c + 1], ys[r + 1]), 1)
+            if text:
+                cell.words.append(Word(text, xs[c] + 5, ys[r] + 5, xs[c] + 5 + 12 * len(text), ys[r] + 15))
+            cells.append(cell)
+    return Fragment(page=1, bbox=(xs[0], ys[0], xs[-1], ys[-1]), xs=xs, ys=ys, cells=cells)
+
+
+def test_cells_of_the_form_the_table_does_not_give_are_missing() -> None:
+    # A 2019 table 二 of which only the 规章 row could be read (the other rows lost to a scan).
+    result = map_s2([_fragment([
+        ["第二十条第（一）项"],
+        ["信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数"],
+        ["规章", "1", "2", "3"],
+    ])])
+    assert result.format == "2019"
+    by_key = {m.key: m for m in result.cells}
+    assert [by_key[f"s2.rules.{c}"].cell.text for c in ("new_made", "new_published", "total_published")] == ["1", "2", "3"]
+    missing = {k for k, m in by_key.items() if m.cell is None}
+    assert {"s2.normative_docs.new_made", "s2.licensing.decisions", "s2.procurement.amount"} <= missing
+    assert not any(k.startswith("s2.rules.") for k in missing)
+    # Only the 2019 form's cells: no 2021 column appears.
+    assert "s2.rules.made" not in by_key
