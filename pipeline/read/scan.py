@@ -768,7 +768,7 @@ def page_crops(prep: raster.Prepared, rul: raster.Rulings, prose: str = "skim",
     regions without ruling lines, from the layout model) are always read in full.
     ``ink`` is the page's text_ink when the caller has it already; the first ``full_lines``
     lines outside the tables are read in full (the title lines of a report's first page)."""
-    ink = ink or text_ink(prep, rul)
+    ink = text_ink(prep, rul) if ink is None else ink
     notes: list[str] = []
     kept = np.nonzero(ink.keep)[0]
     in_table = np.zeros(len(ink.keep), dtype=bool)
