@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from pipeline.grid import Fragment, GridCell
-from pipeline.structure import BodyRow, Column, best_label, namer_for, rows_with_header, similarity
+from pipeline.structure import PLACE_SURE, BodyRow, Column, best_label, namer_for, rows_with_header, similarity
 from pipeline.taxonomy import Label, load
 from pipeline.text import normalize
 
@@ -51,9 +51,12 @@ def _unmapped(section: str, row: BodyRow) -> dict:
 
 
 def _column_notes(column: Column | None) -> list[str]:
+    notes = []
     if column is not None and column.contested:
-        return [f"two header cells read as the same column {column.id!r}; kept {' / '.join(column.header)!r}"]
-    return []
+        notes.append(f"two header cells read as the same column {column.id!r}; kept {' / '.join(column.header)!r}")
+    if column is not None and column.by_place and column.score < PLACE_SURE:
+        notes.append(f"column {column.id!r} named by its place in the form; its header reads {' / '.join(column.header)!r}")
+    return notes
 
 
 def _header_unit(column: Column) -> str | None:
@@ -76,7 +79,8 @@ def _s3_is_header(cells: list[GridCell]) -> bool:
 def map_s3(fragments: list[Fragment]) -> SectionResult:
     tax = load()
     result = SectionResult()
-    rows, columns = rows_with_header(fragments, namer_for(list(tax.s3_columns)), _s3_is_header, fixed_form=True)
+    rows, columns = rows_with_header(fragments, namer_for(list(tax.s3_columns)), _s3_is_header,
+                                     order=tuple(c.id for c in tax.s3_columns))
     if not columns:
         result.warnings.append("s3: table header (自然人 / 法人或其他组织 / 总计) not found")
         return result
@@ -318,7 +322,7 @@ def map_s4(fragments: list[Fragment]) -> SectionResult:
         # Without a group in the header (one row per group), the row label gives it.
         return (f"{group}.{label.id}" if group else label.id), score
 
-    rows, _ = rows_with_header(fragments, name_column, is_header, fixed_form=True)
+    rows, _ = rows_with_header(fragments, name_column, is_header, order=tuple(c.id for c in column_labels))
     found: dict[str, MappedCell] = {}
     for row in rows:
         for column_id, cell in row.values.items():

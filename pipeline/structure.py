@@ -14,6 +14,7 @@ from pipeline.text import label_key, normalize, strip_enumerator
 from pipeline.values import parse_value
 
 COLUMN_SCORE = 70  # a header cell names a column from this similarity on
+PLACE_SURE = 0.5  # a column named by its place in the form is flagged when its header reads less like it
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class Column:
     header: tuple[str, ...]  # printed header texts, top level first
     score: float
     contested: bool = False  # another header cell was read as the same column
+    by_place: bool = False  # named by its place among the named columns of a fixed form, not by its header
 
     def holds(self, cell: GridCell) -> bool:
         return self.x0 - 1 <= cell.x_center <= self.x1 + 1
@@ -112,25 +114,78 @@ def namer_for(labels: list[Label]) -> ColumnNamer:
     return name
 
 
-def columns_from_header(header_rows: list[list[GridCell]], name_column: ColumnNamer) -> list[Column]:
-    """Leaf header cells (the lowest header cell over each grid column), named from their header path."""
+def columns_from_header(header_rows: list[list[GridCell]], name_column: ColumnNamer,
+                        order: tuple[str, ...] | None = None) -> list[Column]:
+    """Leaf header cells (the lowest header cell over each grid column), named from their header
+    path; in a table of fixed columns (``order``: the form's column names left to right), a leaf
+    whose header names nothing is named by its place (_by_place)."""
     if not header_rows:
         return []
-    leaves = distinct(header_rows[-1])
+    leaves = sorted(distinct(header_rows[-1]), key=lambda c: c.bbox[0])
     all_header = sorted(distinct([c for row in header_rows for c in row]), key=lambda c: c.row)
     matched: dict[str, Column] = {}
+    names: list[Column | None] = []
     for leaf in leaves:
         path = tuple(c.text for c in all_header if c.bbox[0] - 1 <= leaf.x_center <= c.bbox[2] + 1 and c.text)
         named = name_column(leaf.text, path)
         if named is None or named[1] * 100 < COLUMN_SCORE:
+            names.append(None)
             continue
         column = Column(named[0], leaf.bbox[0], leaf.bbox[2], path, named[1])
+        names.append(column)
         rival = matched.get(column.id)
         if rival is not None:
             winner = column if column.score > rival.score else rival
             column = Column(winner.id, winner.x0, winner.x1, winner.header, winner.score, contested=True)
         matched[column.id] = column
+    if order:
+        for column in _by_place(leaves, names, order, all_header, name_column):
+            matched.setdefault(column.id, column)
     return sorted(matched.values(), key=lambda c: c.x0)
+
+
+def _by_place(leaves: list[GridCell], names: list[Column | None], order: tuple[str, ...],
+              all_header: list[GridCell], name_column: ColumnNamer) -> list[Column]:
+    """Unnamed leaves of a fixed form named by their place: the column the form has just before
+    the named leaf to the right, or just after the named leaf to the left (both, where both
+    stand beside it, must agree). A header read wrong (目然人 for 自然人: one character in
+    three) or lost under a seal would otherwise leave its values to the label column. A leaf
+    much wider than the named ones (the label column's header) is never a value column."""
+    widths = sorted(c.x1 - c.x0 for c in names if c is not None)
+    if not widths:
+        return []
+    widest = 2.0 * widths[len(widths) // 2]
+    taken = {c.id for c in names if c is not None}
+
+    def neighbour(column: Column | None, step: int) -> str | None:
+        if column is None:
+            return None
+        group, _, local = column.id.rpartition(".")
+        if local not in order:
+            return ""
+        k = order.index(local) + step
+        if not 0 <= k < len(order):
+            return ""
+        return f"{group}.{order[k]}" if group else order[k]
+
+    found = []
+    for k, leaf in enumerate(leaves):
+        if names[k] is not None or leaf.bbox[2] - leaf.bbox[0] > widest:
+            continue
+        left = neighbour(names[k - 1], +1) if k > 0 else None
+        right = neighbour(names[k + 1], -1) if k + 1 < len(leaves) else None
+        guesses = {g for g in (left, right) if g is not None}
+        if len(guesses) != 1 or "" in guesses:
+            continue
+        column_id = guesses.pop()
+        if column_id in taken:
+            continue
+        path = tuple(c.text for c in all_header if c.bbox[0] - 1 <= leaf.x_center <= c.bbox[2] + 1 and c.text)
+        named = name_column(leaf.text, path)
+        score = named[1] if named is not None and named[0] == column_id else 0.0
+        found.append(Column(column_id, leaf.bbox[0], leaf.bbox[2], path, score, by_place=True))
+        taken.add(column_id)
+    return found
 
 
 def body_row(cells: list[GridCell], columns: list[Column], page: int, row_index: int) -> BodyRow | None:
@@ -178,21 +233,22 @@ def rows_with_header(
     name_column: ColumnNamer,
     is_header_row: Callable[[list[GridCell]], bool],
     columns: list[Column] | None = None,
-    fixed_form: bool = False,
+    order: tuple[str, ...] | None = None,
 ) -> tuple[list[BodyRow], list[Column]]:
     """Body rows of all fragments in order.
 
     A fragment's header is everything down to the last of its first run of header rows (so the
     group titles above the column names belong to it); a fragment without one (a table continued
     on the next page) keeps the columns of the fragment before. In a table of fixed columns
-    (fixed_form: 三 and 四), a repeated header keeps the earlier columns it fails to name (a seal
-    over a word); in table 二 each block's header stands alone.
+    (``order``, the form's column names left to right: 三 and 四), a header cell that names
+    nothing is named by its place, and a repeated header keeps the earlier columns it fails to
+    name (a seal over a word); in table 二 each block's header stands alone.
     """
     body: list[BodyRow] = []
     columns = columns or []
 
     def renew(found: list[Column]) -> list[Column]:
-        if not fixed_form or not found:
+        if not order or not found:
             return found or columns
         named = {c.id for c in found}
         kept = [c for c in columns if c.id not in named and not any(c.x0 < f.x1 and f.x0 < c.x1 for f in found)]
@@ -204,7 +260,7 @@ def rows_with_header(
         first = next((i for i, cells in enumerate(rows) if cells and is_header_row(cells)), None)
         if first is not None:
             end = _run_end(rows, first, is_header_row)
-            found = columns_from_header([r for r in rows[: end + 1] if r], name_column)
+            found = columns_from_header([r for r in rows[: end + 1] if r], name_column, order)
             if found:
                 columns, start = renew(found), end + 1
         index = start
@@ -212,7 +268,7 @@ def rows_with_header(
             if rows[index] and is_header_row(rows[index]):
                 # A later header (a repeated one, or the next block of table 二) sets new columns.
                 end = _run_end(rows, index, is_header_row)
-                columns = renew(columns_from_header(rows[index : end + 1], name_column))
+                columns = renew(columns_from_header(rows[index : end + 1], name_column, order))
                 index = end + 1
                 continue
             row = body_row(rows[index], columns, fragment.page, index)

@@ -444,6 +444,11 @@ def test_ocr_punctuation_width_comes_from_the_ink() -> None:
     assert cjk_text("(一)予以公开", 6 * 34 - 7, 30) == "(一)予以公开"
     assert cjk_text("1, 234", 80, 30) == "1, 234"  # no Chinese: left as read
     assert cjk_text("1,234万元", 6 * 34, 30) == "1,234万元"
+    # Full-width digits in one word: the recogniser may read the white between them as spaces.
+    assert cjk_text("2 5 8", 3 * 34 - 12, 30) == "258"
+    assert cjk_text("1 6", 2 * 34 - 12, 30) == "16"
+    assert cjk_text("- 7", 2 * 34 - 12, 30) == "-7"
+    assert cjk_text("1 6", 4 * 34, 30) == "1 6"  # further apart than full-width digits: two numbers
 
 
 def test_a_thin_stroke_survives_the_downscale_to_the_work_resolution() -> None:
@@ -457,3 +462,25 @@ def test_a_thin_stroke_survives_the_downscale_to_the_work_resolution() -> None:
     assert prep.dpi == 200.0
     y = round(645 * 2 / 3)
     assert prep.ink[y - 2:y + 3, 210:390].any(axis=0).mean() > 0.4
+
+
+def test_the_stacked_pieces_of_one_character_stay_one_line() -> None:
+    # A column name wrapped onto a second line (上一年度项目数 / 量) beside a one-line name set
+    # lower (本年增/减): 量's top (日 over 一) reached into the first row run, its 里 did not, and
+    # each piece was read as a character of its own.
+    from pipeline.read.scan import _row_runs
+
+    boxes = np.array([
+        [0, 0, 0, 0],
+        [740, 1729, 930, 1756],  # 1: 上一年度项目数
+        [1024, 1747, 1145, 1772],  # 2: 本年增/减
+        [823, 1765, 846, 1774],  # 3: 量, top
+        [823, 1775, 843, 1789],  # 4: 量, bottom
+        [823, 1830, 846, 1856],  # 5: a character of the next line, in the same column
+    ])
+    runs = _row_runs([1, 2, 3, 4, 5], boxes, 28.0)
+    assert sorted(runs[0]) == [1, 2, 3, 4]
+    assert runs[1] == [5]
+    # Two characters stacked one per line (a vertical label) stay apart.
+    stacked = np.array([[0, 0, 0, 0], [10, 0, 36, 26], [10, 34, 36, 60]])
+    assert _row_runs([1, 2], stacked, 28.0) == [[1], [2]]

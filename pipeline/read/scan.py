@@ -42,6 +42,7 @@ from typing import Callable, Iterable, Iterator, Sequence, Union
 import cv2
 import numpy as np
 
+from pipeline.disjoint import DisjointSets
 from pipeline.document import Document, Page, Word
 from pipeline.errors import InputError
 from pipeline.meta import TITLE_LINES
@@ -297,23 +298,65 @@ def char_height(boxes: np.ndarray, dpi: float) -> float:
     return 0.14 * dpi  # 10.5 pt
 
 
+GLYPH_GAP = 0.3  # character heights: the most white between stacked pieces of one character
+GLYPH_HEIGHT = 1.3  # character heights: the most a character of stacked pieces may span
+
+
+def _glyphs(ids: np.ndarray, boxes: np.ndarray, H: float) -> list[list[int]]:
+    """Components -> characters: pieces stacked one over the other with little white between
+    them (量's 日 over its 里, 然's 灬) are one character, as long as the whole is no higher
+    than a character. Nearest pieces are joined first, so a stroke joins its own character
+    before it could join one of the next line."""
+    b = boxes[ids].astype(np.float64)
+    sets = DisjointSets(len(ids))
+    small = np.flatnonzero(b[:, 3] - b[:, 1] < 0.8 * H)
+    if not len(small):
+        return [[int(i)] for i in ids]
+    p = b[small][:, None, :]
+    overlap = np.minimum(p[..., 2], b[None, :, 2]) - np.maximum(p[..., 0], b[None, :, 0])
+    narrower = np.minimum(p[..., 2] - p[..., 0], b[None, :, 2] - b[None, :, 0])
+    gap = np.maximum(p[..., 1], b[None, :, 1]) - np.minimum(p[..., 3], b[None, :, 3])
+    span = np.maximum(p[..., 3], b[None, :, 3]) - np.minimum(p[..., 1], b[None, :, 1])
+    ok = (overlap >= 0.5 * narrower) & (gap <= GLYPH_GAP * H) & (span <= GLYPH_HEIGHT * H)
+    ok[np.arange(len(small)), small] = False
+    pi, j = np.nonzero(ok)
+    top = b[:, 1].copy()
+    bottom = b[:, 3].copy()
+    for k in np.argsort(gap[pi, j], kind="stable"):
+        r1, r2 = sets.find(int(small[pi[k]])), sets.find(int(j[k]))
+        if r1 == r2:
+            continue
+        t, u = min(top[r1], top[r2]), max(bottom[r1], bottom[r2])
+        if u - t > GLYPH_HEIGHT * H:
+            continue
+        sets.union(r1, r2)
+        r = sets.find(r1)
+        top[r], bottom[r] = t, u
+    groups: dict[int, list[int]] = {}
+    for k, i in enumerate(ids):
+        groups.setdefault(sets.find(k), []).append(int(i))
+    return list(groups.values())
+
+
 def _row_runs(ids: Sequence[int], boxes: np.ndarray, H: float) -> list[list[int]]:
-    """Components -> rows: union of overlapping row intervals, re-joining the strokes of a lone
-    character split by white rows (三, 二 in a vertical label)."""
+    """Components -> rows: union of overlapping row intervals of characters (_glyphs),
+    re-joining the strokes of a lone character split by white rows (三, 二 in a vertical label)."""
     ids = np.asarray(ids)
     if not len(ids):
         return []
-    order = ids[np.argsort(boxes[ids, 1], kind="stable")]
+    glyphs = _glyphs(ids, boxes, H)
+    g_top = np.array([boxes[g, 1].min() for g in glyphs])
+    g_bottom = np.array([boxes[g, 3].max() for g in glyphs])
     runs: list[list[int]] = []
     tops: list[int] = []
     bots: list[int] = []
-    for i in order:
-        y0, y1 = int(boxes[i, 1]), int(boxes[i, 3])
+    for k in np.argsort(g_top, kind="stable"):
+        y0, y1 = int(g_top[k]), int(g_bottom[k])
         if runs and y0 < bots[-1] - 1:
-            runs[-1].append(int(i))
+            runs[-1].extend(glyphs[k])
             bots[-1] = max(bots[-1], y1)
         else:
-            runs.append([int(i)])
+            runs.append(list(glyphs[k]))
             tops.append(y0)
             bots.append(y1)
     merged: list[list[int]] = []
@@ -883,6 +926,7 @@ _FULL_WIDTH = str.maketrans({"(": "（", ")": "）", ":": "：", ";": "；", "?"
 _AMBIGUOUS = "():;?!,"  # the recogniser writes these for both the half- and the full-width mark
 _COMMA = re.compile(r"(?<![0-9]),|,(?![0-9])")
 _SPACE = re.compile(r"\s+")
+_SPACED_DIGITS = re.compile(r"^(?=.*\s)[+-]?\s*\d[\d.]*(?:\s+[\d.]*\d)*$")
 EM_PER_INK = 1.13  # a Chinese character's advance over the height of its ink (SimSun, YaHei: 1.08-1.18)
 
 
@@ -892,8 +936,14 @@ def cjk_text(text: str, ink_width: float, H: float) -> str:
     （ and (: the width of the ink tells which was printed (（一）予以公开 is seven characters
     wide, (一)予以公开 six). The text-grid stage counts character widths to tell a word from two
     words that ran together, and the printed label is reported as printed. Text without
-    Chinese characters (numbers) is left as read."""
+    Chinese characters is left as read, but for digits set apart inside one word (full-width
+    digits, letter spacing: "2 5 8" over the width of three full-width digits), which a text
+    layer gives as one number; digits further apart than a full-width pitch stay apart."""
     if not _CJK.search(text):
+        if _SPACED_DIGITS.match(text):
+            solid = _SPACE.sub("", text)
+            if ink_width <= len(solid) * EM_PER_INK * H:
+                return solid
         return text
     text = _SPACE.sub("", text)
     marks = [ch for ch in text if ch in _AMBIGUOUS and not (ch == "," and _COMMA.search(text) is None)]
@@ -1042,7 +1092,7 @@ def read_page(img: np.ndarray, number: int, dpi: float, options: ReadOptions = R
         notes.append(f"{skimmed} prose lines read only in their first {SKIM_CHARS} characters (prose='skim')")
     words = [
         Word(text, *word_box(c.box, text, c.em), confidence=_seal_capped(prep, c.box, r.score),
-             alternatives=r.alternatives)
+             alternatives=tuple((cjk_text(a, c.box[2] - c.box[0], c.em), p) for a, p in r.alternatives))
         for c, r in zip(crops, readings) if r.text.strip()
         for text in [cjk_text(r.text, c.box[2] - c.box[0], c.em)]
     ]

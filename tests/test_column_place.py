@@ -1,0 +1,52 @@
+"""Table 三's columns are fixed: a header cell read wrong, or lost, is named by its place."""
+from __future__ import annotations
+
+from pipeline.document import Word
+from pipeline.grid import Fragment, GridCell
+from pipeline.labels import map_s3
+
+HEADER = ["", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
+NEW = ["一、本年新收政府信息公开申请数量", "7", "1", "2", "3", "4", "5", "22"]
+
+
+def _fragment(rows: list[list[str]]) -> Fragment:
+    """A ruled grid with one word per cell: a wide label column, then 60-unit value columns."""
+    width = len(rows[0])
+    xs = [0.0, 300.0] + [300.0 + 60.0 * k for k in range(1, width)]
+    ys = [20.0 * i for i in range(len(rows) + 1)]
+    cells = []
+    for r, texts in enumerate(rows):
+        for c, text in enumerate(texts):
+            cell = GridCell(r, c, 1, 1, (xs[c], ys[r], xs[c + 1], ys[r + 1]), 1)
+            if text:
+                cell.words.append(Word(text, xs[c] + 5, ys[r] + 5, xs[c] + 5 + 10 * len(text), ys[r] + 15))
+            cells.append(cell)
+    return Fragment(page=1, bbox=(xs[0], ys[0], xs[-1], ys[-1]), xs=xs, ys=ys, cells=cells)
+
+
+def _new_row(header: list[str], extra: list[str] | None = None) -> dict:
+    rows = [header, NEW] if extra is None else [header + extra[:1], NEW + extra[1:]]
+    result = map_s3([_fragment(rows)])
+    return {m.key: m for m in result.cells if m.key.startswith("s3.new.")}
+
+
+def test_a_misread_column_name_is_named_by_its_place() -> None:
+    # 自 read as 目 (its top stroke too pale): 目然人 is too far from 自然人 to name the column.
+    cells = _new_row(["", "目然人", *HEADER[2:]])
+    assert cells["s3.new.natural"].cell.text == "7"
+    assert cells["s3.new.natural"].notes == []  # the header still reads like the column at its place
+    assert [cells[f"s3.new.{c}"].cell.text for c in ("business", "total")] == ["1", "22"]
+
+
+def test_a_column_whose_header_is_lost_is_named_by_its_place_and_flagged() -> None:
+    cells = _new_row(["", "自然人", "商业企业", "", *HEADER[4:]])  # 科研机构 under a seal
+    assert cells["s3.new.research"].cell.text == "2"
+    assert "named by its place in the form" in cells["s3.new.research"].notes[0]
+    assert cells["s3.new.natural"].notes == []
+
+
+def test_a_column_beyond_the_form_is_not_named() -> None:
+    # A local column after 总计 has no place in the form: it is not taken for any column.
+    cells = _new_row(HEADER, ["备注", "x"])
+    assert cells["s3.new.total"].cell.text == "22"
+    assert len(cells) == 7
