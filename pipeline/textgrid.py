@@ -54,6 +54,7 @@ from pipeline.values import parse_value
 MIN_VALUE_WORDS = 4  # a region with fewer values and no header is not a table
 WRAP_GAP = 0.45  # line heights: lines of one cell are closer than this, rows are further apart
 STACK_GAP = 0.8  # line heights: lines of one header or parent-label cell
+TITLE_REACH = 0.1  # a word over two words below, reaching this share of the narrower, is a title over both
 RULE_MIN_LENGTH = 10.0
 # Evidence for an `ok` cell (see _build): a blank cell beside values placed cleanly in their
 # columns, and a clean one-line row with nothing printed at all (blank for zero).
@@ -237,15 +238,16 @@ def _stack(words: list[Word], h: float, overlap: float = 0.3, gap: float = STACK
     """Words that overlap horizontally and follow each other closely: one cell's text.
 
     `exclusive`: only a word with no other word beside it above or below joins (a title over
-    several column names stays apart from them)."""
+    several column names stays apart from them: 复议后起诉 over five names of two characters
+    reaches a fifth of the way over the names beside the one under its middle)."""
     words = sorted(words, key=lambda w: (w.top, w.x0))
     sets = DisjointSets(len(words))
 
-    def shares(a: Word, b: Word) -> bool:
-        return min(a.x1, b.x1) - max(a.x0, b.x0) >= overlap * min(a.x1 - a.x0, b.x1 - b.x0)
+    def shares(a: Word, b: Word, least: float = overlap) -> bool:
+        return min(a.x1, b.x1) - max(a.x0, b.x0) >= least * min(a.x1 - a.x0, b.x1 - b.x0)
 
     def near(a: Word, b: Word) -> bool:
-        return a is not b and -0.5 * h < b.top - a.bottom <= gap * h and shares(a, b)
+        return a is not b and -0.5 * h < b.top - a.bottom <= gap * h and shares(a, b, TITLE_REACH)
 
     for i, a in enumerate(words):
         for j in range(i + 1, len(words)):

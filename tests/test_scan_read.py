@@ -484,3 +484,43 @@ def test_the_stacked_pieces_of_one_character_stay_one_line() -> None:
     # Two characters stacked one per line (a vertical label) stay apart.
     stacked = np.array([[0, 0, 0, 0], [10, 0, 36, 26], [10, 34, 36, 60]])
     assert _row_runs([1, 2], stacked, 28.0) == [[1], [2]]
+
+
+def test_the_joined_top_strokes_of_a_bold_heading_are_no_rule() -> None:
+    # A bold heading's top strokes (开工作存在的主要问题) join into a long run with strokes hanging
+    # from it, some as long as a short rule: taken for crossing rules, they were left out of
+    # the test, and the heading lost its tops to a loose rule (五 not found).
+    from pipeline.read import raster
+
+    ink = np.zeros((400, 1400), bool)
+    ink[100:103, 100:1300] = True  # a plain rule (a 三线表's)
+    ink[250:254, 100:1100] = True  # the joined top strokes
+    for x in range(100, 1100, 30):
+        ink[254:290, x:x + 5] = True  # a long upright stroke
+        ink[254:262, x + 15:x + 20] = True  # a short one
+    loose = raster.find_rulings(ink, 200.0).loose
+    assert [h[0] for h in loose] == [101]
+
+
+def test_a_dash_beside_a_two_line_label_of_a_table_without_rules_is_a_zero_mark() -> None:
+    # The row's line run is cut into blocks at the white between cells: the hyphen's block is a
+    # line of one word. Given to the recogniser alone (on a JPEG scan: 二), it stood as a label
+    # character in a value column, and the label column was taken to reach over the first
+    # value column. Its shape tells what it is, as in a ruled cell.
+    from PIL import Image, ImageDraw
+
+    from pipeline.read import raster
+
+    pil = Image.new("L", (1400, 600), 255)
+    draw = ImageDraw.Draw(pil)
+    font = _font(10.5)
+    draw.text((150, 250), "其他对", fill=0, font=font)
+    draw.text((150, 284), "外管理服务事项", fill=0, font=font)
+    for x, text in ((950, "3"), (1200, "439")):
+        draw.text((x, 245), text, fill=0, font=font)  # centred beside the two lines
+    img = np.asarray(pil).copy()
+    img[268:271, 700:708] = 60  # a small hyphen, as a 200-DPI scan prints it (8x3 px)
+    prep = reader.work_image(img, DPI, detect_orientation=False)
+    crops, _, _ = reader.page_crops(prep, raster.find_rulings(prep.ink, DPI))
+    dash = [c for c in crops if 690 <= c.box[0] <= 710]
+    assert len(dash) == 1 and dash[0].fixed is not None and dash[0].fixed.text == "-"

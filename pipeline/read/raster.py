@@ -363,10 +363,11 @@ def _line_components(mask: np.ndarray, horizontal: bool, min_len: int, max_thick
 
 
 TEXT_LIKE = 0.4  # share of a line's length with ink hanging on it above which it is strokes of text
+LOOSE_TEXT_LIKE = 0.15  # the same for a rule outside a grid, counted over its whole length (measured: 0-0.04 for rules, 0.37-0.5 for bold headings)
 
 
 def _text_like(line: tuple[int, int, int], ink: np.ndarray, mask: np.ndarray, horizontal: bool,
-               crossings: list[int], max_thick: int, tol: int, dpi: float) -> bool:
+               crossings: list[int], max_thick: int, tol: int, dpi: float, limit: float = 0.0) -> bool:
     """Whether a candidate rule is strokes of a text line joined up rather than a rule.
 
     The top strokes of a heading's characters (四 因 政 府 …) line up and join into a long
@@ -399,7 +400,7 @@ def _text_like(line: tuple[int, int, int], ink: np.ndarray, mask: np.ndarray, ho
         keep[max(0, c - a - tol):max(0, c - a + tol + 1)] = False
     if keep.sum() < 10:
         return False
-    return float(attached[keep].mean()) > TEXT_LIKE
+    return float(attached[keep].mean()) > (limit or TEXT_LIKE)
 
 
 def _merge_collinear(lines: list[tuple[int, int, int]], tol: int, gap: int,
@@ -476,9 +477,13 @@ def find_rulings(ink: np.ndarray, dpi: float, seal: np.ndarray | None = None) ->
         hs, vs = hs_new, vs_new
 
     tables = [t for t in _group_tables(hs, vs, touches, tol, img, seal, dpi) if _plausible_table(t, dpi)]
+    # A rule outside the grids crosses nothing: every stroke hanging from it counts. The top
+    # strokes of a bold heading's characters join into a run that passed above only because
+    # the characters' own upright strokes, taken for crossing rules, were left out.
     loose = [h for h in long_hs
              if not any(t.bbox[0] - tol <= (h[1] + h[2]) / 2 <= t.bbox[2] + tol and t.bbox[1] - tol <= h[0] <= t.bbox[3] + tol
-                        for t in tables)]
+                        for t in tables)
+             and not _text_like(h, img, hmask, True, [], max_thick, tol, dpi, LOOSE_TEXT_LIKE)]
     horizontal = loose + [h for t in tables for h in t.h]
     vertical = [v for t in tables for v in t.v]
     # Only the ink of kept rules is ruling ink: a stroke of a big title character that passed

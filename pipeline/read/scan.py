@@ -901,9 +901,10 @@ def page_crops(prep: raster.Prepared, rul: raster.Rulings, prose: str = "skim",
                 continue
             for word in words:
                 wx0, wy0, wx1, wy1 = _bbox(word, ink.boxes)
-                if len(words) > 1 and len(word) <= 3:
-                    # A dash or slash beside a label: a zero mark of a table without rules (the
-                    # same test as in the cells above, in a cell-sized window around it).
+                if len(word) <= 3:
+                    # A dash or slash beside a label, or alone on its line (beside a two-line
+                    # label, cut off by the recursive cut): a zero mark of a table without rules
+                    # (the same test as in the cells above, in a cell-sized window around it).
                     m = int(0.5 * H_txt)
                     around = (max(0, wx0 - m), max(0, wy0 - m), wx1 + m, wy1 + m)
                     if (mark := _shape_mark(prep, ink, word, around, rules, H_txt)) is not None:
