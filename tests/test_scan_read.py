@@ -524,3 +524,32 @@ def test_a_dash_beside_a_two_line_label_of_a_table_without_rules_is_a_zero_mark(
     crops, _, _ = reader.page_crops(prep, raster.find_rulings(prep.ink, DPI))
     dash = [c for c in crops if 690 <= c.box[0] <= 710]
     assert len(dash) == 1 and dash[0].fixed is not None and dash[0].fixed.text == "-"
+
+
+def test_a_faint_character_between_two_keeps_its_word_whole() -> None:
+    # 第二十条 on a 200-DPI JPEG: only dots of 二's strokes are ink, its top stroke is faint ink
+    # from 6 px after 第 (the characters' own spacing); 第's last piece is low, beside 二's
+    # bottom stroke. Cut at 二, both crops took in the faint strokes: 第二 | 二十条.
+    from pipeline.read.scan import NARROW_GAP, WORD_GAP, _split_at_gaps
+
+    boxes = np.array([
+        [0, 0, 0, 0],
+        [225, 352, 247, 377],  # 1: 第
+        [241, 367, 247, 376],  # 2: 第, its low right piece
+        [269, 356, 273, 359],  # 3: 二, the dark end of its top stroke
+        [271, 371, 276, 374],  # 4: 二, the dark end of its bottom stroke
+        [285, 352, 295, 377],  # 5: 十
+    ])
+    faint = np.zeros((400, 400), bool)
+    for i in range(1, 6):
+        x0, y0, x1, y1 = boxes[i]
+        faint[y0:y1, x0:x1] = True
+    faint[357:359, 254:274] = True  # 二's top stroke, paler than ink
+    faint[371:374, 250:277] = True  # its bottom stroke
+    H = 22.0
+    assert _split_at_gaps([1, 2, 3, 4, 5], boxes, WORD_GAP * H, H, NARROW_GAP * H, faint) == [[1, 2, 3, 4, 5]]
+    # Two cells: paper between them, but for a speck of JPEG ringing beside each.
+    cells = np.array([[0, 0, 0, 0], [225, 352, 247, 377], [275, 352, 297, 377]])
+    faint = np.zeros((400, 400), bool)
+    faint[360:363, 247:250] = faint[360:363, 272:275] = True
+    assert _split_at_gaps([1, 2], cells, WORD_GAP * H, H, NARROW_GAP * H, faint) == [[1], [2]]

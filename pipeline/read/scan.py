@@ -388,23 +388,26 @@ def _split_at_gaps(ids: Sequence[int], boxes: np.ndarray, gap: float, H: float,
     order = sorted(ids, key=lambda i: boxes[i, 0])
     parts: list[list[int]] = [[]]
     right, right_narrow = 0.0, False
-    right_rows = (0, 0)  # the rows of the component that reaches furthest right
+    rows = (0, 0)  # the rows of the part so far
     for k, i in enumerate(order):
         x0, y0, x1, y1 = boxes[i]
         narrow = x1 - x0 <= NARROW * H
-        # A stroke across the gap joins two components of one line: it runs in rows they share.
-        shared = (max(int(y0), right_rows[0]), min(int(y1), right_rows[1]))
+        # A stroke across the gap joins a component to the part before: it runs in rows they
+        # share (the part's, not its last component's: the top stroke of a faint 二 after 第,
+        # whose rightmost piece is low).
+        shared = (max(int(y0), rows[0]), min(int(y1), rows[1]))
         if (k and x0 - right > (narrow_gap if narrow or right_narrow else gap)
                 and not _bridged(faint, int(right), int(x0), *shared, H)):
             parts.append([])
+            rows = (int(y0), int(y1))
         parts[-1].append(i)
+        rows = (min(rows[0], int(y0)), max(rows[1], int(y1))) if k else (int(y0), int(y1))
         # A small mark standing on its own (not a stroke within a character's span, like the
         # dots of 然) is punctuation.
         mark = x1 - x0 <= 0.5 * H and y1 - y0 <= 0.5 * H and (not k or x0 >= right)
         end = x0 + 0.9 * H if mark else x1
         if end >= right:
             right, right_narrow = end, narrow and not mark
-            right_rows = (int(y0), int(y1))
     return parts
 
 
@@ -416,11 +419,25 @@ def _bridged(faint: np.ndarray | None, x0: int, x1: int, top: int, bottom: int, 
     if faint is None or x1 <= x0 or bottom <= top:
         return False
     cols = faint[top:bottom, x0:x1].any(axis=0)
+    if _longest_blank(cols) <= BRIDGE_WHITE * H:
+        return True
+    # A stroke is a run as long as a stroke: with the white of the characters' own spacing
+    # on both sides of a faint 二 (6 px at 200 DPI, over a quarter of a character), its runs
+    # still leave no white as wide as a third of one. JPEG ringing beside the ink of two
+    # cells comes in runs of a few pixels and does not count.
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], cols.astype(np.int8), [0]])))
+    for a, b in zip(edges[::2], edges[1::2]):
+        if b - a < STROKE_RUN * H:
+            cols[a:b] = False
+    return bool(cols.any()) and _longest_blank(cols) <= STROKE_WHITE * H
+
+
+def _longest_blank(cols: np.ndarray) -> int:
     longest = blank = 0
     for dark in cols:
         blank = 0 if dark else blank + 1
         longest = max(longest, blank)
-    return longest <= BRIDGE_WHITE * H
+    return longest
 
 
 def group_lines(ids: np.ndarray, boxes: np.ndarray, H: float, split_gap: float) -> list[list[int]]:
@@ -433,6 +450,8 @@ NARROW_GAP = 0.8  # the same beside a narrow component (a digit, a bracket)
 NARROW = 0.45  # character heights: a component at most this wide is narrow
 LARGER_FONT = 1.3  # a line whose characters are this much higher than the page's is in a larger font (a heading)
 BRIDGE_WHITE = 0.25  # character heights: the most paper a faint stroke across a gap may leave
+STROKE_RUN = 0.25  # character heights: faint ink at least this long across a gap is a stroke
+STROKE_WHITE = 0.35  # character heights: the most paper such strokes may leave
 
 
 def column_lines(ids: Sequence[int], boxes: np.ndarray, H: float, faint: np.ndarray | None = None,
