@@ -695,13 +695,18 @@ def text_fragment(page: Page, top: float, bottom: float, table: TextTable | None
         )
 
     # Line kinds: H header line, T title line over the values, L label only, B body.
+    # A word ending well before the first value is label text however far right it reaches
+    # (the 不 that ends the first line of a wrapped label, past the other labels' ends).
+    values_from = min(w.x0 for w in values) - h if values else None
     kinds = []
     for line, vs in zip(lines, line_values):
         if vs:
             kinds.append("B")
             continue
-        value_side = [w for w in line if label_right is None or (w.cx > label_right and w.x0 > label_right - h)]
-        label_side = [w for w in line if label_right is not None and w.cx <= label_right and w.x1 < label_right + h]
+        value_side = [w for w in line if label_right is None or (
+            w.cx > label_right and w.x0 > label_right - h and (values_from is None or w.x1 > values_from))]
+        label_side = [w for w in line if label_right is not None and (
+            (w.cx <= label_right and w.x1 < label_right + h) or (values_from is not None and w.x1 <= values_from))]
         if len(value_side) + len(label_side) < len(line):
             kinds.append("B")  # a line across labels and values: an item line, a group title
         elif len(value_side) >= 2 or (value_side and label_side):

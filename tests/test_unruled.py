@@ -200,3 +200,22 @@ def test_a_title_reaching_over_the_names_beside_stays_a_title():
     fragment = text_fragment(page, 309, 2339)
     texts = [c.text for c in fragment.cells]
     assert "复议后起诉" in texts and texts.count("其他结果") == 3
+
+
+def test_a_wrapped_label_reaching_towards_the_values_is_no_header():
+    """The first line of a wrapped label ends past the other labels (…只计这一情形，不), its values
+    stand on a line of their own between its two lines (a 150-DPI scan): that line is label
+    text, not a column name beside the labels, and the columns hold for the rows below."""
+    xs = [300, 350, 400]
+    words = [word("信息内容", 100, 100)] + [word(t, x - 10, 100) for t, x in zip(("甲类", "乙类", "合计"), xs)]
+
+    def values(top: float, texts: tuple[str, ...]) -> list[Word]:
+        return [word(t, x - 2.5 * len(t), top) for t, x in zip(texts, xs)]
+
+    words += [word("一、本年新收申请数量", 100, 130)] + values(130, ("3", "4", "7"))
+    words += [word("二、部分公开", 100, 160), word("（区分的", 162, 160), word("不", 205, 160)]
+    words += values(167, ("1", "0", "1")) + [word("计其他情形）", 130, 174)]
+    words += [word("（1）属于国家秘密", 110, 200)] + values(200, ("2", "0", "2"))
+    fragment, rows = value_columns(Page(1, 600, 800, words=words))
+    assert rows[-1] == ["（1）属于国家秘密", "2", "0", "2"]
+    assert ["1", "0", "1"] == rows[-2][-3:]
