@@ -65,11 +65,13 @@ def similarity(text: str, keys: tuple[str, ...]) -> float:
     """0..1: how well a printed label matches the best of a form label's wordings.
 
     The printed text is compared without its enumerator, with and without a trailing note in
-    parentheses, and as the note alone (the note may be the label: 行政诉讼（直接起诉）).
+    parentheses (also one whose closing bracket was lost, to the page edge or the recogniser),
+    and as the note alone (the note may be the label: 行政诉讼（直接起诉）).
     """
     full = strip_enumerator(normalize(text))
     note = re.search(r"\(([^()]+)\)$", full)
-    forms = {label_key(text), full, note.group(1) if note else ""} - {""}
+    unclosed = re.sub(r"\([^()]*$", "", full)
+    forms = {label_key(text), full, unclosed, note.group(1) if note else ""} - {""}
     best = 0.0
     for form in forms:
         for candidate in keys:

@@ -61,6 +61,7 @@ RULE_MIN_LENGTH = 10.0
 BLANKS_OK = True
 BLANK_ROWS_OK = True
 RULE_TOLERANCE = 2.0
+PROSE_SPAN = 0.8  # share of the rules' width from which a line without values is prose
 _PAGE_NUMBER = re.compile(r"^[-—–－_\s]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*/\s*\d+)?[-—–－_\s]*$")
 _NOTE = re.compile(r"^(?:注|说明|备注|附注)\d*[:：.、]")
 _ITEM = re.compile(r"第二十条|^第[(（][一二三四五六七八九十]+[)）]项")  # table 二's item lines
@@ -180,6 +181,21 @@ def _rule_rows(page: Page, top: float, bottom: float) -> list[tuple[float, float
         return []
     widest = max(r[2] - r[1] for r in found)
     return [(r[0], r[1], r[2]) for r in found if r[2] - r[1] >= 0.5 * widest]
+
+
+def _ruled_bottom(words: list[Word], rules: list[tuple[float, float, float]], h: float) -> float:
+    """The lowest height of a table with horizontal rules: its last rule, or below it the last
+    line with values in the rules' span. A 三线表 continued on the next page has only its top
+    rule and the rule under its repeated header there; its rows run on below them. Prose (a
+    line as wide as the rules, without values) ends the rows."""
+    low = rules[-1][0] + 0.5 * h
+    x0, x1 = min(r[1] for r in rules), max(r[2] for r in rules)
+    for line in group_lines([w for w in words if w.cy > low]):
+        if sum(1 for w in line if _is_value(w) and x0 <= w.cx <= x1) >= 2:
+            low = max(w.bottom for w in line) + h  # the second line of a wrapped label with it
+        elif max(w.x1 for w in line) - min(w.x0 for w in line) >= PROSE_SPAN * (x1 - x0):
+            break
+    return low
 
 
 def _line_text(line: list[Word]) -> str:
@@ -643,7 +659,8 @@ def text_fragment(page: Page, top: float, bottom: float, table: TextTable | None
     ruled = len(rules) >= 2
     em = _em(words, h)
     if ruled:
-        words = [w for w in words if rules[0][0] - 0.5 * h <= w.cy <= rules[-1][0] + 0.5 * h]
+        low = _ruled_bottom(words, rules, h)
+        words = [w for w in words if rules[0][0] - 0.5 * h <= w.cy <= low]
     lines = _trim(group_lines(words), page, h, ruled)
     words = [w for line in lines for w in line]
     if not words:

@@ -50,3 +50,10 @@ def test_a_column_beyond_the_form_is_not_named() -> None:
     cells = _new_row(HEADER, ["备注", "x"])
     assert cells["s3.new.total"].cell.text == "22"
     assert len(cells) == 7
+
+
+def test_a_label_whose_closing_bracket_was_lost_still_names_its_row() -> None:
+    # A wrapped label whose second line lost its ）: the note is stripped all the same.
+    rows = [HEADER, NEW, ["（二）部分公开（区分处理的，只计这一情形，不计其他情形", "1", "0", "0", "0", "0", "0", "1"]]
+    cells = {m.key: m for m in map_s3([_fragment(rows)]).cells}
+    assert cells["s3.partial.natural"].cell.text == "1"

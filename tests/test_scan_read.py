@@ -453,15 +453,21 @@ def test_ocr_punctuation_width_comes_from_the_ink() -> None:
 
 def test_a_thin_stroke_survives_the_downscale_to_the_work_resolution() -> None:
     # A 300-DPI page is read at 200 DPI. Averaging alone turned a 1-px stroke (the top of 二
-    # in SimSun) paler than the ink threshold, and 二、 was read as a dash.
-    img = np.full((1200, 900), 255, np.uint8)
-    for y in range(100, 1100, 60):
-        cv2.putText(img, "1234 5678 90", (80, y), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 0, 2)
+    # in SimSun) paler than the ink threshold, and 二、 was read as a dash. A page in a bold
+    # type is averaged alone: thickened, its strokes ran together into false rules.
+    def page(thickness: int) -> np.ndarray:
+        img = np.full((1200, 900), 255, np.uint8)
+        for y in range(100, 1100, 60):
+            cv2.putText(img, "1234 5678 90", (80, y), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 0, thickness)
+        return img
+
+    img = page(1)
     img[645, 300:600] = 90
     prep = reader.work_image(img, 300.0, detect_orientation=False)
     assert prep.dpi == 200.0
     y = round(645 * 2 / 3)
     assert prep.ink[y - 2:y + 3, 210:390].any(axis=0).mean() > 0.4
+    assert reader._thin_strokes(img, 300.0) and not reader._thin_strokes(page(5), 300.0)
 
 
 def test_the_stacked_pieces_of_one_character_stay_one_line() -> None:
@@ -553,3 +559,34 @@ def test_a_faint_character_between_two_keeps_its_word_whole() -> None:
     faint = np.zeros((400, 400), bool)
     faint[360:363, 247:250] = faint[360:363, 272:275] = True
     assert _split_at_gaps([1, 2], cells, WORD_GAP * H, H, NARROW_GAP * H, faint) == [[1], [2]]
+
+
+def test_two_specks_of_two_lines_are_no_character() -> None:
+    # The comma ending the first line of a wrapped label over the dot of the next line's 计:
+    # joined as one character, they chained the label's two lines into one.
+    from pipeline.read.scan import _row_runs
+
+    boxes = np.array([
+        [0, 0, 0, 0],
+        [600, 647, 626, 673],  # 1: a character of the first line
+        [664, 665, 668, 673],  # 2: its comma
+        [664, 678, 670, 682],  # 3: the dot of 计 on the second line
+        [672, 679, 698, 703],  # 4: the character beside it
+    ])
+    assert _row_runs([1, 2, 3, 4], boxes, 22.0) == [[1, 2], [3, 4]]
+
+
+def test_a_squeezed_reading_in_doubt_is_read_again_unsqueezed() -> None:
+    # Squeezed to half its width, the 合计 of （七）合计 ran together and read 命 (weakest
+    # character 0.18); read at its own width it reads right.
+    from pipeline.read import raster
+    from pipeline.read.ocr import Reading
+
+    img = _grid_page(rows=3, cols=3, cw=250, texts={(1, 1): "（七）合计"})
+    prep = reader.work_image(img, DPI, detect_orientation=False)
+    crops, _, _ = reader.page_crops(prep, raster.find_rulings(prep.ink, DPI))
+    (crop,) = crops
+    assert crop.redo(Reading("（七）合计", 0.99)) is None
+    again = crop.redo(Reading("（七）命", 0.18))
+    assert again is not None and again.image.shape[1] > 1.5 * crop.image.shape[1]
+    assert again.redo(Reading("（七）命", 0.18)) is None  # once

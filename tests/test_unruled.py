@@ -219,3 +219,17 @@ def test_a_wrapped_label_reaching_towards_the_values_is_no_header():
     fragment, rows = value_columns(Page(1, 600, 800, words=words))
     assert rows[-1] == ["（1）属于国家秘密", "2", "0", "2"]
     assert ["1", "0", "1"] == rows[-2][-3:]
+
+
+def test_a_three_line_table_continued_runs_on_below_its_header_rule():
+    """The page after a 三线表's first has its top rule and the rule under the repeated header,
+    no bottom rule: the rows below are the table's, the prose after them is not."""
+    xs = [300, 350, 400]
+    rules = [Segment(95, 95, 420, 95), Segment(95, 115, 420, 115)]
+    words = [word("信息内容", 100, 100)] + [word(t, x - 10, 100) for t, x in zip(("甲类", "乙类", "合计"), xs)]
+    for n, label in enumerate(("（1）属于国家秘密", "（2）其他法律", "（3）危及安全")):
+        words += [word(label, 110, 130 + 30 * n)] + [word(t, x - 2.5, 130 + 30 * n) for t, x in zip("112", xs)]
+    words.append(word("本机关严格执行政府信息公开规定，全年共办理各类申请十二件。", 100, 240, width=320))
+    fragment, rows = value_columns(Page(1, 600, 800, words=words, segments=rules))
+    assert [r[0] for r in rows[1:]] == ["（1）属于国家秘密", "（2）其他法律", "（3）危及安全"]
+    assert all(r[1:] == ["1", "1", "2"] for r in rows[1:])

@@ -218,7 +218,7 @@ class Crop:
     box: tuple[int, int, int, int]  # x0, top, x1, bottom of the ink, page pixels
     # Given this crop's reading, the crop to read instead (None: keep the reading): a skimmed
     # prose line that starts like a heading, a squeezed line that turned out to hold digits.
-    redo: Callable[[str], "Crop | None"] | None = None
+    redo: Callable[[Reading], "Crop | None"] | None = None
     skimmed: bool = False
     fixed: Reading | None = None  # known from its shape alone (a dash): not recognised
     faint: bool = False  # marks paler than ink in a blank cell under a seal (_faint_crop)
@@ -260,6 +260,7 @@ DIGIT_PAIR = re.compile(r"[0-9][0-9,.]*[0-9]")
 FAINT = 35  # grey levels above the ink threshold down to which a stroke is grown (text_ink)
 PAPER = 235  # grey levels at or above this in a crop are paper (flattened page)
 SQUEEZE = 0.5  # measured: same character error rate as unsqueezed on mild and hard labels; 0.4 loses
+SQUEEZED_SURE = 0.5  # a squeezed reading whose weakest character is less sure is read again unsqueezed
 
 
 @dataclass
@@ -298,15 +299,19 @@ def char_height(boxes: np.ndarray, dpi: float) -> float:
     return 0.14 * dpi  # 10.5 pt
 
 
-GLYPH_GAP = 0.3  # character heights: the most white between stacked pieces of one character
+GLYPH_GAP = 0.4  # character heights: the most white between stacked pieces of one character
 GLYPH_HEIGHT = 1.3  # character heights: the most a character of stacked pieces may span
+GLYPH_BODY = 0.45  # character heights: the least height of the larger of two pieces joined
 
 
 def _glyphs(ids: np.ndarray, boxes: np.ndarray, H: float) -> list[list[int]]:
     """Components -> characters: pieces stacked one over the other with little white between
     them (量's 日 over its 里, 然's 灬) are one character, as long as the whole is no higher
     than a character. Nearest pieces are joined first, so a stroke joins its own character
-    before it could join one of the next line."""
+    before it could join one of the next line, and one of two joined is a character's body
+    (at least GLYPH_BODY high) or both are strokes as wide (the strokes of 三): two specks, a
+    comma over the dot of the next line's 计, are no character, and chained the two lines of
+    a wrapped label into one."""
     b = boxes[ids].astype(np.float64)
     sets = DisjointSets(len(ids))
     small = np.flatnonzero(b[:, 3] - b[:, 1] < 0.8 * H)
@@ -317,7 +322,9 @@ def _glyphs(ids: np.ndarray, boxes: np.ndarray, H: float) -> list[list[int]]:
     narrower = np.minimum(p[..., 2] - p[..., 0], b[None, :, 2] - b[None, :, 0])
     gap = np.maximum(p[..., 1], b[None, :, 1]) - np.minimum(p[..., 3], b[None, :, 3])
     span = np.maximum(p[..., 3], b[None, :, 3]) - np.minimum(p[..., 1], b[None, :, 1])
-    ok = (overlap >= 0.5 * narrower) & (gap <= GLYPH_GAP * H) & (span <= GLYPH_HEIGHT * H)
+    body = (np.maximum(p[..., 3] - p[..., 1], b[None, :, 3] - b[None, :, 1]) >= GLYPH_BODY * H) | (
+        np.minimum(p[..., 2] - p[..., 0], b[None, :, 2] - b[None, :, 0]) >= GLYPH_BODY * H)
+    ok = (overlap >= 0.5 * narrower) & (gap <= GLYPH_GAP * H) & (span <= GLYPH_HEIGHT * H) & body
     ok[np.arange(len(small)), small] = False
     pi, j = np.nonzero(ok)
     top = b[:, 1].copy()
@@ -558,17 +565,19 @@ def make_crop(prep: raster.Prepared, ink: Ink, ids: Sequence[int], H: float,
     itself squeezes long lines into its 320-px input). Digits are narrower: a CTC frame is 8 px and a squeezed 00 may
     have no room for the blank between the zeros, so a squeezed reading with two digits in a
     row is read again unsqueezed, unless ``digits`` is False (a prose line read for its words).
+    So is a squeezed reading the recogniser doubts (weakest character under SQUEEZED_SURE):
+    squeezed, the 合计 of （七）合计 ran together into 命.
     ``line`` makes this a skimmed prefix of a prose line.
     """
     x0, y0, x1, y1 = _bbox(ids, ink.boxes)
     sq = SQUEEZE if squeeze and x1 - x0 > 3 * H else 1.0
     img = cut(prep, ink, ids, H, clip, rules, sq)
 
-    def redo(text: str) -> Crop | None:
-        if line is not None and _may_be_heading(text):
+    def redo(reading: Reading) -> Crop | None:
+        if line is not None and _may_be_heading(reading.text):
             # Read for its words: its digits, if any, need no second, unsqueezed reading.
             return make_crop(prep, ink, line, H, clip, rules, squeeze, digits=False)
-        if digits and sq < 1.0 and DIGIT_PAIR.search(text):
+        if digits and sq < 1.0 and (DIGIT_PAIR.search(reading.text) or reading.score < SQUEEZED_SURE):
             return make_crop(prep, ink, ids, H, clip, rules, False, line)
         return None
 
@@ -1022,6 +1031,21 @@ class PageResult:
     notes: list[str]
 
 
+THIN_SHARE = 0.15  # share of strokes 1-2 px high at which a page's type is thin (SimSun 0.5-0.7 at 300 DPI, bold 0.02-0.05)
+
+
+def _thin_strokes(img: np.ndarray, dpi: float) -> bool:
+    """Whether the ink of a high-resolution page has many strokes one or two pixels high: the
+    vertical runs of ink (every fourth column) up to a twentieth of an inch, their share of
+    one or two pixels."""
+    grey = img if img.ndim == 2 else cv2.cvtColor(img, cv2.COLOR_BGR2GRAY)
+    ink = (grey[:, ::4] < raster.ink_threshold(grey)).T.astype(np.int8)
+    edges = np.diff(np.pad(ink, ((0, 0), (1, 1))), axis=1)
+    lengths = np.flatnonzero(edges.ravel() == -1) - np.flatnonzero(edges.ravel() == 1)
+    strokes = lengths[lengths < 0.05 * dpi]
+    return bool(len(strokes)) and float((strokes <= 2).mean()) >= THIN_SHARE
+
+
 def work_image(img: np.ndarray, dpi: float, detect_orientation: bool = True) -> raster.Prepared:
     """The page as the reader works on it: at most WORK_DPI_MAX, upright, deskewed, seal
     suppressed. Deterministic, so that a debug picture can re-create it (Page.render)."""
@@ -1029,8 +1053,14 @@ def work_image(img: np.ndarray, dpi: float, detect_orientation: bool = True) -> 
     if dpi > WORK_DPI_MAX * 1.1:
         f = WORK_DPI_MAX / dpi
         # Averaging alone turns a 1-px stroke (the top of 二, the base of 上 in SimSun at 300
-        # DPI) into grey paler than the ink threshold: the darkest of each 2x2 first keeps it.
-        img = cv2.resize(cv2.erode(img, np.ones((2, 2), np.uint8)), None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
+        # DPI) into grey paler than the ink threshold: where strokes that thin are common, the
+        # darker of each two rows is kept first. Only up and down (thickened sideways too, the
+        # strokes of a bold font closed the white between its characters, and a line of them
+        # passed for a rule), and not on a page in a bold font (its digits, thickened, were
+        # read with less confidence).
+        if _thin_strokes(img, dpi):
+            img = cv2.erode(img, np.ones((2, 1), np.uint8))
+        img = cv2.resize(img, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
         dpi = float(WORK_DPI_MAX)
         scale = np.diag([f, f, 1.0])
     prep = raster.prepare(img, dpi, detect_orientation=detect_orientation)
@@ -1094,7 +1124,7 @@ def read_page(img: np.ndarray, number: int, dpi: float, options: ReadOptions = R
         readings[k] = r
     pending = list(range(len(crops)))
     for _ in range(3):  # heading found in a skimmed line -> full line -> unsqueezed if digits
-        redo = [(k, crops[k].redo(readings[k].text)) for k in pending if crops[k].redo is not None]
+        redo = [(k, crops[k].redo(readings[k])) for k in pending if crops[k].redo is not None]
         redo = [(k, c) for k, c in redo if c is not None]
         if not redo:
             break
