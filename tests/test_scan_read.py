@@ -590,3 +590,19 @@ def test_a_squeezed_reading_in_doubt_is_read_again_unsqueezed() -> None:
     again = crop.redo(Reading("（七）命", 0.18))
     assert again is not None and again.image.shape[1] > 1.5 * crop.image.shape[1]
     assert again.redo(Reading("（七）命", 0.18)) is None  # once
+
+
+def test_a_dot_between_two_lines_joins_the_nearer() -> None:
+    # The dot of 六 in 六、 (a parent label set higher than its row's own label): a row of its
+    # own, it was read as a dash, a zero among the labels.
+    from pipeline.read.scan import _row_runs
+
+    boxes = np.array([
+        [0, 0, 0, 0],
+        [402, 611, 846, 641],  # 1: the row above
+        [295, 652, 300, 656],  # 2: the dot of 六
+        [286, 664, 318, 667],  # 3: its 一
+        [402, 673, 846, 703],  # 4: its row's label
+        [288, 670, 316, 689],  # 5: its 八
+    ])
+    assert [sorted(r) for r in _row_runs([1, 2, 3, 4, 5], boxes, 26.0)] == [[1], [2, 3, 4, 5]]

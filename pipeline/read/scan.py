@@ -302,6 +302,7 @@ def char_height(boxes: np.ndarray, dpi: float) -> float:
 GLYPH_GAP = 0.4  # character heights: the most white between stacked pieces of one character
 GLYPH_HEIGHT = 1.3  # character heights: the most a character of stacked pieces may span
 GLYPH_BODY = 0.45  # character heights: the least height of the larger of two pieces joined
+TINY_ROW = 0.35  # character heights: a row of components no higher is a stroke or a dot of a line beside it
 
 
 def _glyphs(ids: np.ndarray, boxes: np.ndarray, H: float) -> list[list[int]]:
@@ -377,6 +378,23 @@ def _row_runs(ids: Sequence[int], boxes: np.ndarray, H: float) -> list[list[int]
             merged.append(run)
             mt.append(t)
             mb.append(b)
+    # A row no higher than a stroke or a dot (the dot of 六 over a line that starts lower than
+    # the one before ends) is part of the nearer line beside it, not a line of its own: alone,
+    # the dot was read as a dash, a zero in the label column.
+    k = 0
+    while k < len(merged) and len(merged) > 1:
+        if mb[k] - mt[k] > TINY_ROW * H:
+            k += 1
+            continue
+        above = mt[k] - mb[k - 1] if k > 0 else float("inf")
+        below = mt[k + 1] - mb[k] if k + 1 < len(merged) else float("inf")
+        if min(above, below) > 0.5 * H:
+            k += 1
+            continue
+        j = k - 1 if above <= below else k + 1
+        merged[j] += merged[k]
+        mt[j], mb[j] = min(mt[j], mt[k]), max(mb[j], mb[k])
+        del merged[k], mt[k], mb[k]
     return merged
 
 
