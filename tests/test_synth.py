@@ -97,6 +97,18 @@ def test_every_gold_value_is_printed(batch):
                 assert printed[key].strip() not in ("", "0", "—", "-", "/", "无"), key
 
 
+def test_every_word_is_printed_inside_its_page(tmp_path):
+    """A table broken over pages with its header repeated fits each page: the repeated header's
+    height was not counted, and the rows under it ran off the page bottom (seed 1131, report 4)."""
+    import pdfplumber
+
+    gold, variant = make_document(doc_rng(1131, 4), "t.pdf", COVERAGE[3])
+    render(gold, variant, tmp_path / "t.pdf")
+    with pdfplumber.open(tmp_path / "t.pdf") as pdf:
+        for page in pdf.pages:
+            assert all(0 <= c["top"] and c["bottom"] <= page.height for c in page.chars), page.page_number
+
+
 def test_labels_and_title_are_printed(batch):
     for gold, variant, printed, pdf, _ in batch:
         flat = "".join(text_lines(pdf)).replace(" ", "")

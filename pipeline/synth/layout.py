@@ -263,7 +263,9 @@ class Flow:
         row = 0
         while row < grid.n_rows:
             start = row
-            avail = self.y_bottom - self.y
+            repeat = start > 0 and grid.repeat_header and grid.header_rows and start >= grid.header_rows
+            # A repeated header takes its share of the page: the rows below it must still fit.
+            avail = self.y_bottom - self.y - (sum(heights[:grid.header_rows]) if repeat else 0.0)
             used = 0.0
             end = row
             while end < grid.n_rows and used + heights[end] <= avail + 0.01:
@@ -280,7 +282,7 @@ class Flow:
                 end = start + 1  # a row taller than a page: draw it anyway
                 used = heights[start]
             ranges = [(start, end)]
-            if start > 0 and grid.repeat_header and grid.header_rows and start >= grid.header_rows:
+            if repeat:
                 ranges.insert(0, (0, grid.header_rows))
             self._draw_slice(grid, placed, xs, heights, ranges)
             row = end
