@@ -146,11 +146,12 @@ def _align(rows: list[BodyRow], form: list[Label]) -> tuple[float, list[tuple[Bo
     n, m = len(rows), len(form)
     sims = [[_row_similarity(r, f) for f in form] for r in rows]
     # A group's name is not a worse wording of one of its rows: 不予公开 must not become 予以公开
-    # when the 予以公开 row itself was not read.
+    # when the 予以公开 row itself was not read. A row worded exactly as a group (the 2019
+    # form's single （六）其他处理 row, blank for zero) may still be that row.
     group_scores = [_group_header_score(r) for r in rows]
     for i, g in enumerate(group_scores):
         if g >= 0.8:
-            sims[i] = [s if s > g else 0.0 for s in sims[i]]
+            sims[i] = [s if s >= g else 0.0 for s in sims[i]]
     skip_row = [0.0 if g >= 0.8 else -GAP_PENALTY for g in group_scores]
     score = [[0.0] * (m + 1) for _ in range(n + 1)]
     move = [[""] * (m + 1) for _ in range(n + 1)]

@@ -57,3 +57,16 @@ def test_a_label_whose_closing_bracket_was_lost_still_names_its_row() -> None:
     rows = [HEADER, NEW, ["（二）部分公开（区分处理的，只计这一情形，不计其他情形", "1", "0", "0", "0", "0", "0", "1"]]
     cells = {m.key: m for m in map_s3([_fragment(rows)]).cells}
     assert cells["s3.partial.natural"].cell.text == "1"
+
+
+def test_a_blank_2019_other_row_is_a_row_not_a_group_title() -> None:
+    # The 2019 form's single （六）其他处理 row, printed blank for zero, reads exactly like the
+    # 2021 form's group title 其他处理; its cells are the form's, not missing.
+    blank = [""] * 7
+    rows = [HEADER, NEW, ["二、上年结转政府信息公开申请数量", *blank], ["（一）予以公开", "7", "1", "2", "3", "4", "5", "22"],
+            ["（六）其他处理", *blank], ["（七）总计", "7", "1", "2", "3", "4", "5", "22"]]
+    result = map_s3([_fragment(rows)])
+    cells = {m.key: m for m in result.cells}
+    assert result.format == "2019"
+    assert cells["s3.other.natural"].cell is not None and cells["s3.other.natural"].cell.text == ""
+    assert cells["s3.total.total"].cell.text == "22"
