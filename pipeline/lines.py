@@ -1,6 +1,8 @@
 """Words grouped into visual text lines."""
 from __future__ import annotations
 
+import unicodedata
+
 from pipeline.document import Word
 
 
@@ -24,11 +26,23 @@ def group_lines(words: list[Word]) -> list[list[Word]]:
 
 def reading_text(words: list[Word]) -> str:
     """Lines joined directly (a wrapped label is one label); a visible gap inside a line becomes a
-    space, so that two numbers side by side in one cell do not read as one number."""
+    space, so that two numbers side by side in one cell do not read as one number, but for
+    single digits set a full-width pitch apart (１１ in a wide font, each digit its own word
+    on a scan): one number."""
     parts = []
     for line in group_lines(words):
         for prev, word in zip([None, *line], line):
-            if prev is not None and word.x0 - prev.x1 > 0.25 * (word.bottom - word.top):
+            height = word.bottom - word.top
+            if prev is not None and word.x0 - prev.x1 > 0.25 * height and not (
+                    _digit(prev) and _digit(word) and word.cx - prev.cx <= FULL_WIDTH_PITCH * height):
                 parts.append(" ")
             parts.append(word.text)
     return "".join(parts)
+
+
+FULL_WIDTH_PITCH = 1.15  # word heights: the most between the centres of two full-width digits of one number
+
+
+def _digit(word: Word) -> bool:
+    text = word.text.strip()
+    return len(text) == 1 and unicodedata.normalize("NFKC", text).isdigit()

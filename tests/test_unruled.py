@@ -233,3 +233,13 @@ def test_a_three_line_table_continued_runs_on_below_its_header_rule():
     fragment, rows = value_columns(Page(1, 600, 800, words=words, segments=rules))
     assert [r[0] for r in rows[1:]] == ["（1）属于国家秘密", "（2）其他法律", "（3）危及安全"]
     assert all(r[1:] == ["1", "1", "2"] for r in rows[1:])
+
+
+def test_full_width_digits_read_one_by_one_are_one_number():
+    """１１ in a wide font on a scan: each digit its own word, a full-width pitch apart (the
+    word height), half a character of white between them. Numbers in two columns stay apart."""
+    from pipeline.lines import reading_text
+
+    assert reading_text([word("1", 100, 10, 5), word("1", 110, 10, 5)]) == "11"
+    assert reading_text([word("1", 100, 10, 5), word("1", 125, 10, 5)]) == "1 1"
+    assert reading_text([word("12", 100, 10), word("3", 115, 10)]) == "12 3"
