@@ -299,7 +299,7 @@ def char_height(boxes: np.ndarray, dpi: float) -> float:
     return 0.14 * dpi  # 10.5 pt
 
 
-GLYPH_GAP = 0.4  # character heights: the most white between stacked pieces of one character
+GLYPH_GAP = 0.3  # character heights: the most white between stacked pieces of one character
 GLYPH_HEIGHT = 1.3  # character heights: the most a character of stacked pieces may span
 GLYPH_BODY = 0.45  # character heights: the least height of the larger of two pieces joined
 TINY_ROW = 0.35  # character heights: a row of components no higher is a stroke or a dot of a line beside it
