@@ -606,3 +606,19 @@ def test_a_dot_between_two_lines_joins_the_nearer() -> None:
         [288, 670, 316, 689],  # 5: its 八
     ])
     assert [sorted(r) for r in _row_runs([1, 2, 3, 4, 5], boxes, 26.0)] == [[1], [2, 3, 4, 5]]
+
+
+def test_a_doubtful_upside_down_vote_is_settled_by_reading() -> None:
+    # At 150 DPI under JPEG noise the direction classifier voted 56% for turning an upright
+    # page over; read both ways, the lines tell.
+    from PIL import Image, ImageDraw
+
+    from pipeline.read.raster import _upside_down_by_reading
+
+    crops = []
+    for text in ("一、本年新收政府信息公开申请数量", "（三）不予公开", "属于三类内部事务信息"):
+        pil = Image.new("L", (700, 50), 255)
+        ImageDraw.Draw(pil).text((10, 8), text, fill=0, font=_font(10.5))
+        crops.append(np.asarray(pil).copy())
+    assert _upside_down_by_reading(crops) == 0.0
+    assert _upside_down_by_reading([np.ascontiguousarray(np.rot90(c, 2)) for c in crops]) == 1.0
