@@ -14,7 +14,7 @@ from rapidfuzz import fuzz
 from pipeline.grid import Fragment, GridCell
 from pipeline.structure import PLACE_SURE, BodyRow, Column, best_label, namer_for, rows_with_header, similarity
 from pipeline.taxonomy import Label, load
-from pipeline.text import normalize
+from pipeline.text import normalize, strip_enumerator
 
 WEAK_LABEL = 0.6  # a row label matched below this similarity is mapped, but flagged uncertain
 MIN_LABEL = 0.35  # below this a label is no evidence for a form row at all
@@ -127,7 +127,15 @@ def _is_group_header(row: BodyRow) -> bool:
     return _group_header_score(row) >= 0.8
 
 
+def is_breakdown(label: str) -> bool:
+    """A printed row that breaks down the row above it (其中：…): never one of the form's rows."""
+    text = strip_enumerator(normalize(label))
+    return any(text.startswith(prefix) for prefix in load().breakdown_prefixes)
+
+
 def _row_similarity(row: BodyRow, form_row: Label) -> float:
+    if is_breakdown(row.own_label):
+        return 0.0
     sim = similarity(row.own_label, form_row.keys)
     if form_row.group and form_row.group != "result" and row.parent_labels:
         group = load().s3_groups[form_row.group]
@@ -218,7 +226,7 @@ def map_s2(fragments: list[Fragment]) -> SectionResult:
         if not row.own_label and not row.has_values:
             continue
         label, sim = best_label(row.own_label, row_labels)
-        if label is None or sim < WEAK_LABEL or label.id in seen_rows:
+        if label is None or sim < WEAK_LABEL or label.id in seen_rows or is_breakdown(row.own_label):
             if _is_item_line(normalize(row.own_label)):
                 continue
             result.unmapped.append(_unmapped("s2", row))

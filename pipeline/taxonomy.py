@@ -51,6 +51,7 @@ class Identity:
 class Taxonomy:
     section_headings: dict[str, tuple[str, ...]]
     section_numbers: dict[str, str]
+    breakdown_prefixes: tuple[str, ...]
     s2_items: tuple[S2Item, ...]
     s2_rows: dict[str, Label]
     s2_columns: dict[str, Label]
@@ -88,6 +89,7 @@ def load() -> Taxonomy:
     return Taxonomy(
         section_headings={k: tuple(v["headings"]) for k, v in data["sections"].items()},
         section_numbers={k: v["number"] for k, v in data["sections"].items()},
+        breakdown_prefixes=tuple(data["breakdown_prefixes"]["prefixes"]),
         s2_items=tuple(
             S2Item(
                 item=it["item"],

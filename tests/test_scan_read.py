@@ -622,3 +622,21 @@ def test_a_doubtful_upside_down_vote_is_settled_by_reading() -> None:
         crops.append(np.asarray(pil).copy())
     assert _upside_down_by_reading(crops) == 0.0
     assert _upside_down_by_reading([np.ascontiguousarray(np.rot90(c, 2)) for c in crops]) == 1.0
+
+
+def test_one_vertical_label_does_not_turn_a_page() -> None:
+    # The text rows of a noisy ruled table fell apart into cells: the line test saw one line
+    # upright and one vertical label (本年度办理结果, a character per line), and turned the
+    # upright page a quarter.
+    from PIL import Image, ImageDraw
+
+    from pipeline.read.raster import upright
+
+    pil = Image.new("L", (1241, 1754), 255)
+    draw = ImageDraw.Draw(pil)
+    font = _font(10.5 * 0.75)  # 150 DPI
+    draw.text((300, 200), "三、收到", fill=0, font=font)
+    for k, ch in enumerate("本年度办理结果"):
+        draw.text((150, 400 + 24 * k), ch, fill=0, font=font)
+    _, turn, _ = upright(np.asarray(pil).copy())
+    assert turn == 0

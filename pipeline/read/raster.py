@@ -223,7 +223,10 @@ def upright(img: np.ndarray) -> tuple[np.ndarray, int, float]:
     h_len = float(sum((b[2] - b[0]) ** 2 for b in hl)) / H
     v_len = float(sum((b[3] - b[1]) ** 2 for b in vl)) / H
     k = 0
-    if max(h_len, v_len) >= 30 * H:
+    # A few lines are no evidence: on a noisy 150-DPI page of one ruled table, the text rows
+    # fell apart into cells and the one line found upright lost to the one vertical label
+    # (本年度办理结果, a character per line): the upright page was turned a quarter.
+    if max(h_len, v_len) >= 30 * H and max(len(hl), len(vl)) >= MIN_ORIENT_LINES:
         lines = hl
         if v_len > 1.5 * h_len:
             k = 1  # text runs vertically: turn a quarter, then the flip test decides 90 or 270
@@ -231,15 +234,7 @@ def upright(img: np.ndarray) -> tuple[np.ndarray, int, float]:
         quarter_conf = max(h_len, v_len) / max(1.0, h_len + v_len)
         turned = np.ascontiguousarray(np.rot90(img, k=k)) if k else img
         tg = grey if not k else np.ascontiguousarray(np.rot90(grey, k=k))
-        lines = sorted(lines, key=lambda b: b[0] - b[2])[:MAX_DIRECTION_LINES]
-        crops = []
-        for x0, y0, x1, y1 in lines:
-            m = 0.25 * (y1 - y0)
-            a, b = int((x0 - m) / f), int((y0 - m) / f)
-            c, d = int((x1 + m) / f) + 1, int((y1 + m) / f) + 1
-            crop = tg[max(0, b):d, max(0, a):c]
-            if crop.size:
-                crops.append(crop)
+        crops = _line_crops(lines, tg, f)
         if len(crops) >= 2:
             votes = classify_text_direction(crops)
             p180 = float(np.mean([p if ang == 180 else 1 - p for ang, p in votes]))
@@ -272,7 +267,30 @@ def upright(img: np.ndarray) -> tuple[np.ndarray, int, float]:
 
 
 FLIP_DOUBT = 0.2  # a direction vote this close to even is settled by reading the lines both ways
+MIN_ORIENT_LINES = 3  # text lines the line test needs in one direction to decide anything
 READ_LINES = 6
+
+
+def _line_crops(lines: list[tuple[int, int, int, int]], grey: np.ndarray, f: float) -> list[np.ndarray]:
+    """The longest text lines (boxes on the small copy, scale ``f``) cut from the page."""
+    crops = []
+    for x0, y0, x1, y1 in sorted(lines, key=lambda b: b[0] - b[2])[:MAX_DIRECTION_LINES]:
+        m = 0.25 * (y1 - y0)
+        a, b = int((x0 - m) / f), int((y0 - m) / f)
+        c, d = int((x1 + m) / f) + 1, int((y1 + m) / f) + 1
+        crop = grey[max(0, b):d, max(0, a):c]
+        if crop.size:
+            crops.append(crop)
+    return crops
+
+
+def _reading_score(crops: list[np.ndarray]) -> float:
+    """The recogniser's mean confidence on the first READ_LINES crops (0 without any)."""
+    from pipeline.read.ocr import get_recognizer
+
+    if not crops:
+        return 0.0
+    return float(np.mean([r.score for r in get_recognizer().recognize(crops[:READ_LINES])]))
 
 
 def _upside_down_by_reading(crops: list[np.ndarray]) -> float:
@@ -280,13 +298,8 @@ def _upside_down_by_reading(crops: list[np.ndarray]) -> float:
     The direction classifier at 150 DPI under JPEG noise can vote 56% for a page that is
     upright: turned over, its tables were lost. The recogniser's own confidence on a few
     lines both ways costs a fraction of a page's reading and is rarely in doubt."""
-    from pipeline.read.ocr import get_recognizer
-
-    lines = crops[:READ_LINES]
-    rec = get_recognizer()
-    as_is = float(np.mean([r.score for r in rec.recognize(lines)]))
-    turned = float(np.mean([r.score for r in rec.recognize([np.ascontiguousarray(np.rot90(c, 2)) for c in lines])]))
-    return 1.0 if turned > as_is else 0.0
+    turned = [np.ascontiguousarray(np.rot90(c, 2)) for c in crops[:READ_LINES]]
+    return 1.0 if _reading_score(turned) > _reading_score(crops) else 0.0
 
 
 def rot90_matrix(k: int, w: int, h: int) -> np.ndarray:
