@@ -40,3 +40,17 @@ def test_cells_of_the_form_the_table_does_not_give_are_missing() -> None:
     assert not any(k.startswith("s2.rules.") for k in missing)
     # Only the 2019 form's cells: no 2021 column appears.
     assert "s2.rules.made" not in by_key
+
+
+def test_a_breakdown_row_never_takes_the_place_of_its_main_row() -> None:
+    # The 规范性文件 row lost on a hard scan: 其中：党内规范性文件 below it reads much like it, but
+    # is a breakdown, a local row; the form's cells stay missing rather than silently wrong.
+    result = map_s2([_fragment([
+        ["第二十条第（一）项"],
+        ["信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数"],
+        ["规章", "1", "2", "3"],
+        ["其中：党内规范性文件", "4", "5", "6"],
+    ])])
+    by_key = {m.key: m for m in result.cells}
+    assert by_key["s2.normative_docs.new_made"].cell is None
+    assert [u["printed_label"] for u in result.unmapped] == ["其中：党内规范性文件"]
