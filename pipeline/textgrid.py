@@ -793,7 +793,8 @@ def text_fragment(page: Page, top: float, bottom: float, table: TextTable | None
         w for k in body_lines for w in lines[k] if id(w) not in value_ids and boundary is not None and w.x1 <= boundary + 1
     ]
     bounds = _label_bounds(label_words, h)
-    if not bounds and table.label_bounds and any(w.x1 < table.label_bounds[-1] for w in label_words):
+    learned = not bounds and bool(table.label_bounds) and any(w.x1 < table.label_bounds[-1] for w in label_words)
+    if learned:
         bounds = list(table.label_bounds)  # too few words on this page to see the label columns
     if bounds:
         # A vertical character run together with the label beside it (三属于行政执法案卷).
@@ -815,6 +816,15 @@ def text_fragment(page: Page, top: float, bottom: float, table: TextTable | None
             ]
             if above:
                 own_words.append(word)
+        if learned:
+            # Bounds from another page: a row here whose values stand beside it and whose label is
+            # all left of the innermost label column (labels centred in a wide column, the last
+            # rows of 三 on a page of their own) has that label as its own; stacked as a parent,
+            # three such rows ran into one.
+            for k in body_lines:
+                labels = [w for w in lines[k] if id(w) not in value_ids and w.x1 <= boundary + 1]
+                if line_values[k] and labels and all(w.x1 <= last_bound + 0.5 for w in labels):
+                    own_words.append(max(labels, key=lambda w: w.x1))
         own_ids = {id(w) for w in own_words}
         parent_words = [w for w in parent_words if id(w) not in own_ids]
     parent_ids = {id(w) for w in parent_words}

@@ -243,3 +243,20 @@ def test_full_width_digits_read_one_by_one_are_one_number():
     assert reading_text([word("1", 100, 10, 5), word("1", 110, 10, 5)]) == "11"
     assert reading_text([word("1", 100, 10, 5), word("1", 125, 10, 5)]) == "1 1"
     assert reading_text([word("12", 100, 10), word("3", 115, 10)]) == "12 3"
+
+
+def test_rows_centred_in_a_wide_label_column_stay_rows_on_a_page_of_their_own():
+    """The last rows of table 三 alone on a page take the label columns learned on the page
+    before; their labels, centred in a wide column, lie left of its innermost bound. Stacked as
+    one parent label, the three rows ran into one."""
+    table = TextTable(label_bounds=[10.0, 30.0, 90.0])
+    xs = [150, 200, 250]
+    words = []
+    for n, label in enumerate(("(3)其他", "(七)总计", "四、结转下年度")):
+        top = 100 + 17 * n
+        words.append(word(label, 55 - 5 * len(label), top))
+        words += [word(t, x - 2.5, top) for t, x in zip("101", xs)]
+    fragment = text_fragment(Page(2, 600, 800, words=words), 0, 1000, table)
+    rows = grid_text(fragment)
+    assert [r[-4] for r in rows] == ["(3)其他", "(七)总计", "四、结转下年度"]
+    assert all(r[-3:] == ["1", "0", "1"] for r in rows)
