@@ -1,6 +1,8 @@
 """One report in, the output contract out: read → locate → map labels → parse values → check."""
 from __future__ import annotations
 
+import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -100,6 +102,9 @@ def _absent(section: str, year: int | None) -> SectionResult:
     return result
 
 
+_GROUPED_BY_POINTS = re.compile(r"^\d{1,3}(?:\.\d{3})+$")
+
+
 def _cell_output(mapped: MappedCell) -> dict[str, Any]:
     cell = mapped.cell
     if cell is None:
@@ -119,6 +124,12 @@ def _cell_output(mapped: MappedCell) -> dict[str, Any]:
             parsed = parse_value(best["text"])
             notes.append(f"read as {best['text']!r}, the recogniser's best numeric alternative")
     value = parsed.value
+    printed = unicodedata.normalize("NFKC", cell.text).strip()
+    if mapped.kind == "count" and isinstance(value, float) and _GROUPED_BY_POINTS.match(printed):
+        # 27,172 read as 27.172: a count has no fraction, and three digits after each point are
+        # thousands. Taken, and flagged with the reading.
+        value = int(printed.replace(".", ""))
+        notes.append(f"read {printed!r}: a count, its points taken for thousands separators")
     if value is not None:
         if mapped.kind == "count" and (value < 0 or isinstance(value, float)):
             notes.append(f"a count cannot be {value}")

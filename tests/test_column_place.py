@@ -70,3 +70,16 @@ def test_a_blank_2019_other_row_is_a_row_not_a_group_title() -> None:
     assert result.format == "2019"
     assert cells["s3.other.natural"].cell is not None and cells["s3.other.natural"].cell.text == ""
     assert cells["s3.total.total"].cell.text == "22"
+
+
+def test_a_count_read_with_points_for_thousands_separators_is_taken_and_flagged() -> None:
+    from pipeline.extract import _cell_output
+    from pipeline.labels import MappedCell
+
+    def out(text: str) -> dict:
+        cell = _fragment([["行政许可", text]]).cells[1]
+        return _cell_output(MappedCell("s2.licensing.decisions", cell, "行政许可", kind="count"))
+
+    taken = out("27.172")
+    assert taken["value"] == 27172 and taken["status"] == "uncertain" and "thousands" in taken["note"]
+    assert out("27.17")["value"] == 27.17 and "a count cannot be" in out("27.17")["note"]
