@@ -313,25 +313,39 @@ def _glyphs(ids: np.ndarray, boxes: np.ndarray, H: float) -> list[list[int]]:
     (at least GLYPH_BODY high) or both are strokes as wide (the strokes of 三): two specks, a
     comma over the dot of the next line's 计, are no character, and chained the two lines of
     a wrapped label into one."""
+    heights = boxes[ids, 3] - boxes[ids, 1]
+    if len(ids) < 2 or heights.min() >= 0.8 * H:
+        return [[int(i)] for i in ids]  # most cells: one number, no pieces
     b = boxes[ids].astype(np.float64)
     sets = DisjointSets(len(ids))
     small = np.flatnonzero(b[:, 3] - b[:, 1] < 0.8 * H)
-    if not len(small):
-        return [[int(i)] for i in ids]
-    p = b[small][:, None, :]
-    overlap = np.minimum(p[..., 2], b[None, :, 2]) - np.maximum(p[..., 0], b[None, :, 0])
-    narrower = np.minimum(p[..., 2] - p[..., 0], b[None, :, 2] - b[None, :, 0])
-    gap = np.maximum(p[..., 1], b[None, :, 1]) - np.minimum(p[..., 3], b[None, :, 3])
-    span = np.maximum(p[..., 3], b[None, :, 3]) - np.minimum(p[..., 1], b[None, :, 1])
-    body = (np.maximum(p[..., 3] - p[..., 1], b[None, :, 3] - b[None, :, 1]) >= GLYPH_BODY * H) | (
-        np.minimum(p[..., 2] - p[..., 0], b[None, :, 2] - b[None, :, 0]) >= GLYPH_BODY * H)
-    ok = (overlap >= 0.5 * narrower) & (gap <= GLYPH_GAP * H) & (span <= GLYPH_HEIGHT * H) & body
-    ok[np.arange(len(small)), small] = False
-    pi, j = np.nonzero(ok)
+    by_top = np.argsort(b[:, 1], kind="stable")
+    tops = b[by_top, 1]
+    pairs_i, pairs_j, gaps = [], [], []
+    for start in range(0, len(small), 64):
+        # Only components whose tops lie within a character of the pieces can join them.
+        chunk = small[start:start + 64]
+        lo = np.searchsorted(tops, b[chunk, 1].min() - GLYPH_HEIGHT * H)
+        hi = np.searchsorted(tops, b[chunk, 3].max() + GLYPH_GAP * H, side="right")
+        near = np.sort(by_top[lo:hi])
+        p, c = b[chunk][:, None, :], b[near][None, :, :]
+        overlap = np.minimum(p[..., 2], c[..., 2]) - np.maximum(p[..., 0], c[..., 0])
+        narrower = np.minimum(p[..., 2] - p[..., 0], c[..., 2] - c[..., 0])
+        gap = np.maximum(p[..., 1], c[..., 1]) - np.minimum(p[..., 3], c[..., 3])
+        span = np.maximum(p[..., 3], c[..., 3]) - np.minimum(p[..., 1], c[..., 1])
+        body = (np.maximum(p[..., 3] - p[..., 1], c[..., 3] - c[..., 1]) >= GLYPH_BODY * H) | (
+            np.minimum(p[..., 2] - p[..., 0], c[..., 2] - c[..., 0]) >= GLYPH_BODY * H)
+        ok = (overlap >= 0.5 * narrower) & (gap <= GLYPH_GAP * H) & (span <= GLYPH_HEIGHT * H) & body
+        ok &= chunk[:, None] != near[None, :]
+        pi, pj = np.nonzero(ok)
+        pairs_i.append(chunk[pi])
+        pairs_j.append(near[pj])
+        gaps.append(gap[pi, pj])
+    pi, j, gap = (np.concatenate(x) for x in (pairs_i, pairs_j, gaps))
     top = b[:, 1].copy()
     bottom = b[:, 3].copy()
-    for k in np.argsort(gap[pi, j], kind="stable"):
-        r1, r2 = sets.find(int(small[pi[k]])), sets.find(int(j[k]))
+    for k in np.argsort(gap, kind="stable"):
+        r1, r2 = sets.find(int(pi[k])), sets.find(int(j[k]))
         if r1 == r2:
             continue
         t, u = min(top[r1], top[r2]), max(bottom[r1], bottom[r2])
