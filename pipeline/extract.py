@@ -124,8 +124,8 @@ def _cell_output(mapped: MappedCell) -> dict[str, Any]:
             parsed = parse_value(best["text"])
             notes.append(f"read as {best['text']!r}, the recogniser's best numeric alternative")
     value = parsed.value
-    printed = unicodedata.normalize("NFKC", cell.text).strip()
-    if mapped.kind == "count" and isinstance(value, float) and _GROUPED_BY_POINTS.match(printed):
+    printed = unicodedata.normalize("NFKC", cell.text).strip() if isinstance(value, float) else ""
+    if mapped.kind == "count" and _GROUPED_BY_POINTS.match(printed):
         # 27,172 read as 27.172: a count has no fraction, and three digits after each point are
         # thousands. Taken, and flagged with the reading.
         value = int(printed.replace(".", ""))

@@ -128,7 +128,7 @@ def columns_from_header(header_rows: list[list[GridCell]], name_column: ColumnNa
     matched: dict[str, Column] = {}
     names: list[Column | None] = []
     for leaf in leaves:
-        path = tuple(c.text for c in all_header if c.bbox[0] - 1 <= leaf.x_center <= c.bbox[2] + 1 and c.text)
+        path = _header_path(leaf, all_header)
         named = name_column(leaf.text, path)
         if named is None or named[1] * 100 < COLUMN_SCORE:
             names.append(None)
@@ -144,6 +144,11 @@ def columns_from_header(header_rows: list[list[GridCell]], name_column: ColumnNa
         for column in _by_place(leaves, names, order, all_header, name_column):
             matched.setdefault(column.id, column)
     return sorted(matched.values(), key=lambda c: c.x0)
+
+
+def _header_path(leaf: GridCell, all_header: list[GridCell]) -> tuple[str, ...]:
+    """The printed header texts over a leaf header cell, top level first."""
+    return tuple(c.text for c in all_header if c.bbox[0] - 1 <= leaf.x_center <= c.bbox[2] + 1 and c.text)
 
 
 def _by_place(leaves: list[GridCell], names: list[Column | None], order: tuple[str, ...],
@@ -182,7 +187,7 @@ def _by_place(leaves: list[GridCell], names: list[Column | None], order: tuple[s
         column_id = guesses.pop()
         if column_id in taken:
             continue
-        path = tuple(c.text for c in all_header if c.bbox[0] - 1 <= leaf.x_center <= c.bbox[2] + 1 and c.text)
+        path = _header_path(leaf, all_header)
         named = name_column(leaf.text, path)
         score = named[1] if named is not None and named[0] == column_id else 0.0
         found.append(Column(column_id, leaf.bbox[0], leaf.bbox[2], path, score, by_place=True))

@@ -464,11 +464,18 @@ def _bridged(faint: np.ndarray | None, x0: int, x1: int, top: int, bottom: int, 
     # on both sides of a faint 二 (6 px at 200 DPI, over a quarter of a character), its runs
     # still leave no white as wide as a third of one. JPEG ringing beside the ink of two
     # cells comes in runs of a few pixels and does not count.
+    cols = _without_short_runs(cols, STROKE_RUN * H)
+    return bool(cols.any()) and _longest_blank(cols) <= STROKE_WHITE * H
+
+
+def _without_short_runs(cols: np.ndarray, min_run: float) -> np.ndarray:
+    """``cols`` (bool, one per column) with its runs of True shorter than ``min_run`` cleared."""
+    cols = cols.copy()
     edges = np.flatnonzero(np.diff(np.concatenate([[0], cols.astype(np.int8), [0]])))
     for a, b in zip(edges[::2], edges[1::2]):
-        if b - a < STROKE_RUN * H:
+        if b - a < min_run:
             cols[a:b] = False
-    return bool(cols.any()) and _longest_blank(cols) <= STROKE_WHITE * H
+    return cols
 
 
 def _longest_blank(cols: np.ndarray) -> int:
@@ -621,16 +628,12 @@ def _extend_faint(prep: raster.Prepared, x0: int, y0: int, x1: int, y1: int, lo:
     """Widen a line's box over faint ink next to it, in its own band. A thin horizontal stroke
     (一, the top of 二/三 in SimSun) can be lighter than the ink threshold on a blurred
     150-DPI scan; the tight box then cut 一、本年新收… down to 、本年新收…"""
-    weak = min(225.0, prep.threshold + 35.0)
+    weak = min(225.0, prep.threshold + FAINT)
     reach = max(2, int(0.5 * H))
     a, b = max(lo, x0 - 2 * reach), min(hi, x1 + 2 * reach)
     cols = (prep.grey[y0:y1, a:b] < weak).any(axis=0)
     # Only runs as long as a stroke count: JPEG specks beside a digit made 8 read as "8.".
-    min_run = max(3, int(0.25 * H))
-    edges = np.flatnonzero(np.diff(np.concatenate([[0], cols.astype(np.int8), [0]])))
-    for s, e in zip(edges[::2], edges[1::2]):
-        if e - s < min_run:
-            cols[s:e] = False
+    cols = _without_short_runs(cols, max(3, int(0.25 * H)))
     left, x = x0, x0 - 1
     while x >= a and left - x <= reach:
         if cols[x - a]:
