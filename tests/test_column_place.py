@@ -1,8 +1,9 @@
 """Table 三's columns are fixed: a header cell read wrong, or lost, is named by its place."""
 from __future__ import annotations
 
-from pipeline.document import Word
-from pipeline.grid import Fragment, GridCell
+from conftest import ruled_fragment
+
+from pipeline.grid import Fragment
 from pipeline.labels import map_s3
 
 HEADER = ["", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
@@ -11,17 +12,7 @@ NEW = ["一、本年新收政府信息公开申请数量", "7", "1", "2", "3", "
 
 def _fragment(rows: list[list[str]]) -> Fragment:
     """A ruled grid with one word per cell: a wide label column, then 60-unit value columns."""
-    width = len(rows[0])
-    xs = [0.0, 300.0] + [300.0 + 60.0 * k for k in range(1, width)]
-    ys = [20.0 * i for i in range(len(rows) + 1)]
-    cells = []
-    for r, texts in enumerate(rows):
-        for c, text in enumerate(texts):
-            cell = GridCell(r, c, 1, 1, (xs[c], ys[r], xs[c + 1], ys[r + 1]), 1)
-            if text:
-                cell.words.append(Word(text, xs[c] + 5, ys[r] + 5, xs[c] + 5 + 10 * len(text), ys[r] + 15))
-            cells.append(cell)
-    return Fragment(page=1, bbox=(xs[0], ys[0], xs[-1], ys[-1]), xs=xs, ys=ys, cells=cells)
+    return ruled_fragment(rows, [0.0, 300.0] + [300.0 + 60.0 * k for k in range(1, len(rows[0]))], char_width=10.0)
 
 
 def _new_row(header: list[str], extra: list[str] | None = None) -> dict:

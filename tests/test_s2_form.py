@@ -1,28 +1,15 @@
 """Table 二: once the table tells its form, every cell of the form is in the output."""
 from __future__ import annotations
 
-from pipeline.document import Word
-from pipeline.grid import Fragment, GridCell
+from conftest import ruled_fragment
+
+from pipeline.grid import Fragment
 from pipeline.labels import map_s2
 
 
 def _fragment(rows: list[list[str]]) -> Fragment:
     """A ruled grid with one word per cell, all cells one row and one column."""
-    xs = [0.0, 200.0, 300.0, 400.0, 500.0]
-    ys = [20.0 * i for i in range(len(rows) + 1)]
-    cells = []
-    for r, texts in enumerate(rows):
-        if len(texts) == 1:  # an item line across the table
-            cell = GridCell(r, 0, 1, 4, (xs[0], ys[r], xs[4], ys[r + 1]), 1)
-            cell.words.append(Word(texts[0], 5.0, ys[r] + 5, 150.0, ys[r] + 15))
-            cells.append(cell)
-            continue
-        for c, text in enumerate(texts):
-            cell = GridCell(r, c, 1, 1, (xs[c], ys[r], xs[c + 1], ys[r + 1]), 1)
-            if text:
-                cell.words.append(Word(text, xs[c] + 5, ys[r] + 5, xs[c] + 5 + 12 * len(text), ys[r] + 15))
-            cells.append(cell)
-    return Fragment(page=1, bbox=(xs[0], ys[0], xs[-1], ys[-1]), xs=xs, ys=ys, cells=cells)
+    return ruled_fragment(rows, [0.0, 200.0, 300.0, 400.0, 500.0])
 
 
 def test_cells_of_the_form_the_table_does_not_give_are_missing() -> None:
