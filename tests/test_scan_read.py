@@ -640,3 +640,22 @@ def test_one_vertical_label_does_not_turn_a_page() -> None:
         draw.text((150, 400 + 24 * k), ch, fill=0, font=font)
     _, turn, _ = upright(np.asarray(pil).copy())
     assert turn == 0
+
+
+def test_column_names_of_a_table_in_smaller_type_than_the_prose_are_cut_apart() -> None:
+    # Table 四 set in 24-px characters on a page whose prose is 33 px: the two-line names
+    # 结果纠/正 and 其他结/果 stand 16-19 px apart, under a word gap of the prose, and were
+    # read as one word (某未) that cost the table 12 cells.
+    from pipeline.read.scan import column_lines
+
+    boxes = np.array([
+        [0, 0, 0, 0],
+        [161, 321, 185, 345], [186, 321, 210, 345],  # 1-2: 维持
+        [238, 304, 263, 328], [264, 304, 288, 328], [288, 304, 310, 328],  # 3-5: 结果纠
+        [263, 339, 288, 360],  # 6: 正
+        [329, 304, 353, 328], [354, 304, 378, 328], [379, 304, 403, 328],  # 7-9: 其他结
+        [354, 339, 378, 361],  # 10: 果
+        [419, 321, 443, 344], [444, 321, 467, 344], [469, 321, 493, 345],  # 11-13: 未审结
+    ])
+    words = sorted(sorted(w) for line in column_lines(list(range(1, 14)), boxes, 33.0) for w in line)
+    assert words == [[1, 2], [3, 4, 5], [6], [7, 8, 9], [10], [11, 12, 13]]

@@ -516,9 +516,14 @@ def column_lines(ids: Sequence[int], boxes: np.ndarray, H: float, faint: np.ndar
         b = boxes[run]
         # A heading in a larger font is one line of taller characters, not lines side by side:
         # cut into blocks, its 三 fell apart into stroke rows read 二 and 二.
-        h = _run_char_height(b, H)
+        own = _run_char_height(b, H)
+        h = own if own > LARGER_FONT * H else H
         if b[:, 3].max() - b[:, 1].min() > 1.6 * h and depth < 8:
-            blocks = _split_at_gaps(run, boxes, WORD_GAP * h, h, NARROW_GAP * h, faint)
+            # The column names of a table set smaller than the page's prose (24 px against
+            # 33) stand as close as half a prose character: blocks are cut at the word gap
+            # of their own type.
+            hb = own if own * LARGER_FONT < H else h
+            blocks = _split_at_gaps(run, boxes, WORD_GAP * hb, hb, NARROW_GAP * hb, faint)
             if len(blocks) > 1:
                 for block in blocks:
                     out += column_lines(block, boxes, H, faint, depth + 1)
@@ -528,14 +533,13 @@ def column_lines(ids: Sequence[int], boxes: np.ndarray, H: float, faint: np.ndar
 
 
 def _run_char_height(b: np.ndarray, H: float) -> float:
-    """The height of the characters in a row run (boxes ``b``) where they are of a larger font
-    (the median height of its components of at least half ``H`` is over LARGER_FONT times
-    ``H``), else the page's ``H``: the gaps between column names are measured in it, and a
-    few per cent more left the column names of table 四 in one block."""
+    """The height of the characters in a row run (boxes ``b``): the median height of its
+    components of at least half ``H``. Where it is over LARGER_FONT times ``H`` (a larger
+    font) the gaps between column names are measured in it: with the page's ``H``, a few per
+    cent more, the column names of table 四 stayed in one block."""
     heights = b[:, 3] - b[:, 1]
     tall = heights[heights >= 0.5 * H]
-    own = float(np.median(tall)) if len(tall) else H
-    return own if own > LARGER_FONT * H else H
+    return float(np.median(tall)) if len(tall) else H
 
 
 def faint_ink(prep: raster.Prepared) -> np.ndarray:
