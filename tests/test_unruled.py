@@ -237,12 +237,16 @@ def test_a_three_line_table_continued_runs_on_below_its_header_rule():
 
 def test_full_width_digits_read_one_by_one_are_one_number():
     """１１ in a wide font on a scan: each digit its own word, a full-width pitch apart (the
-    word height), half a character of white between them. Numbers in two columns stay apart."""
+    word height), half a character of white between them; １０１ read as 10 and 1 (measured at
+    300 DPI: height 34, 10 at 1229-1279, 1 at 1296-1311). Numbers in two columns, and
+    half-width digits half a character apart, stay apart."""
+    from pipeline.document import Word
     from pipeline.lines import reading_text
 
     assert reading_text([word("1", 100, 10, 5), word("1", 110, 10, 5)]) == "11"
     assert reading_text([word("1", 100, 10, 5), word("1", 125, 10, 5)]) == "1 1"
     assert reading_text([word("12", 100, 10), word("3", 115, 10)]) == "12 3"
+    assert reading_text([Word("10", 1229, 178, 1279, 212), Word("1", 1296, 178, 1311, 212)]) == "101"
 
 
 def test_rows_centred_in_a_wide_label_column_stay_rows_on_a_page_of_their_own():
