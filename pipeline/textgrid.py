@@ -426,8 +426,12 @@ def _value_cuts(values: list[Word], h: float) -> list[float]:
 
 
 
-def _label_bounds(words: list[Word], h: float) -> list[float]:
-    """Boundaries between label columns: few words cross them, words stand on both sides."""
+def _label_bounds(words: list[Word], h: float, valued: set[int]) -> list[float]:
+    """Boundaries between label columns: few words cross them, words stand on both sides, and
+    the label of a row with values (ids ``valued``) stands right of them. Group labels
+    centred on lines of their own ((三)不予公开 right of the items below it) line up like a
+    column, but a bound at their left edge cut the long labels of the rows with values
+    (一、本年新收…申请数 | 量)."""
     if len(words) < 6:
         return []
     found: list[tuple[float, int]] = []
@@ -437,6 +441,8 @@ def _label_bounds(words: list[Word], h: float) -> list[float]:
         right = [w for w in words if w.x0 >= x]
         cross = sum(1 for w in words if w.x0 < x < w.x1)
         if left < 2 or len(right) < 3 or cross > 0.45 * len(words) or cross > left + len(right):
+            continue
+        if not any(id(w) in valued for w in right):
             continue
         gap = min(w.x0 for w in right) - edge
         if gap < 0.3 * h:
@@ -480,6 +486,16 @@ def _tile(titles: list[_Block], centres: list[float], edges: list[float], lo: in
     return list(reversed(spans))
 
 
+def _title_over_names(word: Word, words: list[Word], h: float) -> bool:
+    """Whether ``word`` stands over header words a tier below (further than the lines of one
+    wrapped name): a title over its columns, not column names that ran together. A title
+    spans value columns; on a scan, its box a few per cent wider than its characters set
+    solid (未经复议直接起诉 over five columns), it was cut up at them."""
+    below = [u.top for u in words if u is not word and u.top >= word.bottom - 0.3 * h
+             and min(u.x1, word.x1) - max(u.x0, word.x0) > 0]
+    return bool(below) and min(below) - word.bottom > WRAP_GAP * h
+
+
 def _header(
     lines: list[list[Word]], boundary: float | None, left: float, right: float, body_values: list[Word], h: float, em: float
 ) -> _Header | None:
@@ -491,7 +507,9 @@ def _header(
     steps = [b - a for a, b in zip(centres, centres[1:]) if b - a > 1.5 * h]
     if steps:
         value_side = [p for w in value_side for p in _split_even(w, steps, em)]
-    value_side = _split_merged(value_side, cuts, em)
+    titles = {id(w) for w in value_side if _title_over_names(w, words, h)}
+    value_side = [w for w in value_side if id(w) in titles] + _split_merged(
+        [w for w in value_side if id(w) not in titles], cuts, em)
     words = label_words + value_side
     blocks = _stack([w for w in words if boundary is None or w.x1 > boundary], h, gap=WRAP_GAP, exclusive=True)
     if not blocks:
@@ -792,7 +810,7 @@ def text_fragment(page: Page, top: float, bottom: float, table: TextTable | None
     label_words = [
         w for k in body_lines for w in lines[k] if id(w) not in value_ids and boundary is not None and w.x1 <= boundary + 1
     ]
-    bounds = _label_bounds(label_words, h)
+    bounds = _label_bounds(label_words, h, {id(w) for k in body_lines if line_values[k] for w in lines[k]})
     learned = not bounds and bool(table.label_bounds) and any(w.x1 < table.label_bounds[-1] for w in label_words)
     if learned:
         bounds = list(table.label_bounds)  # too few words on this page to see the label columns

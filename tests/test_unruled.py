@@ -264,3 +264,69 @@ def test_rows_centred_in_a_wide_label_column_stay_rows_on_a_page_of_their_own():
     rows = grid_text(fragment)
     assert [r[-4] for r in rows] == ["(3)其他", "(七)总计", "四、结转下年度"]
     assert all(r[-3:] == ["1", "0", "1"] for r in rows)
+
+
+def test_group_labels_centred_on_lines_of_their_own_make_no_label_column():
+    """Table 三 of a 150-DPI scan, labels as read (pixels), values in seven columns: the group
+    labels ((三)不予公开…) stand centred right of their items on lines of their own and line up
+    like a column. Taken for a label column, its bound cut the long labels of the rows with
+    values (一、本年新收…申请数 | 量), and four rows were lost."""
+    header = [
+        ("申请人情况", 896, 506, 988, 524), ("法人或其他组织", 876, 540, 1007, 558), ("自然", 770, 570, 804, 588),
+        ("法律", 975, 576, 1011, 594), ("总计", 1078, 582, 1111, 600), ("科研", 872, 588, 907, 606),
+        ("公益", 925, 588, 958, 606), ("其他", 1029, 588, 1063, 606), ("人", 781, 592, 795, 610),
+        ("企业", 822, 598, 856, 616), ("服务", 975, 600, 1011, 618), ("机构", 872, 610, 908, 628),
+        ("组织", 923, 611, 960, 629), ("组织", 1026, 611, 1063, 629), ("机构", 975, 624, 1011, 642),
+    ]
+    labels = [  # (text, x0, top, x1, bottom, the line has values)
+        ("一、本年新收政府信息公开申请数量", 337, 657, 616, 675, True), ("二、上年结转政府信息公开申请数量", 337, 693, 616, 711, True),
+        ("(一)予以公开", 429, 730, 536, 748, True), ("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", 239, 766, 726, 784, True),
+        ("(三)不予公开", 611, 800, 717, 818, False), ("（1）属于国家秘密", 404, 836, 552, 854, True),
+        ("（2）其他法律行政法规禁止公开", 348, 872, 607, 890, True), ("(3)危及“三安全一稳定”", 376, 909, 593, 927, True),
+        ("(4)保护第三方合法权益", 386, 944, 580, 962, True), ("（5）属于三类内部事务信息", 366, 980, 591, 998, True),
+        ("（6）属于四类过程性信息", 376, 1016, 581, 1034, True), ("（7）属于行政执法案卷", 385, 1052, 571, 1070, True),
+        ("（8）属于行政查询事项", 386, 1088, 572, 1106, True), ("（四）无法提供", 600, 1124, 719, 1142, False),
+        ("（1）本机关不掌握相关政府信息", 347, 1160, 610, 1178, True), ("（2）没有现成信息需要另行制作", 347, 1196, 605, 1214, True),
+        ("（3）补正后申请内容仍不明确", 357, 1230, 600, 1248, True), ("（五）不予处理", 600, 1266, 719, 1284, False),
+        ("（1）信访举报投诉类申请", 376, 1302, 580, 1320, True), ("（2）重复申请", 423, 1339, 534, 1357, True),
+        ("（3）要求提供公开出版物", 376, 1374, 581, 1392, True), ("（4）无正当理由大量反复申请", 356, 1410, 599, 1428, True),
+        ("（5）要求行政机关确认或重新出具已获取信息", 290, 1446, 666, 1464, True), ("（六）其他处理", 600, 1481, 719, 1499, False),
+    ]
+    words = [Word(t, x0, top, x1, bottom) for t, x0, top, x1, bottom in header]
+    for text, x0, top, x1, bottom, valued in labels:
+        words.append(Word(text, x0, top, x1, bottom))
+        if valued:
+            words += [Word("0", x - 4, top, x + 5, bottom) for x in (785, 837, 889, 941, 992, 1044, 1096)]
+    page = Page(2, 1241, 1754, words=words, unit="px", dpi=150)
+    rows = grid_text(text_fragment(page, 490, 1520))
+    own = [next(t for t in r if t) for r in rows if r[-7:] == ["0"] * 7]
+    assert own[0] == "一、本年新收政府信息公开申请数量"
+    assert own[3] == "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"
+    assert own[-1] == "（5）要求行政机关确认或重新出具已获取信息"
+
+
+def test_titles_over_a_tier_of_column_names_are_not_cut_at_the_value_columns():
+    """Table 四 of a 150-DPI scan, as read (pixels): the scan's boxes of 未经复议直接起诉 and
+    复议后起诉 are a few per cent wider than their characters set solid, and they span several
+    value columns; cut up at those as names that ran together, they added columns and lost
+    the ten cells of 行政诉讼."""
+    read = [
+        ("行政复议", 296, 410, 368, 429), ("行政诉讼", 768, 409, 841, 428), ("未经复议直接起诉", 574, 454, 720, 474),
+        ("复议后起诉", 917, 454, 1009, 473), ("结果", 188, 473, 224, 493), ("结果", 251, 472, 286, 492), ("未审", 379, 472, 411, 492),
+        ("维持", 188, 496, 223, 515), ("纠正", 251, 495, 281, 515), ("其他", 316, 484, 350, 504), ("结", 386, 495, 402, 515),
+        ("总计", 439, 485, 472, 504), ("结果", 502, 495, 537, 515), ("结果", 565, 495, 600, 515), ("未审", 693, 495, 726, 515),
+        ("结果", 817, 495, 853, 514), ("结果", 880, 495, 916, 514), ("未审", 1010, 494, 1044, 514), ("其他", 630, 506, 664, 525),
+        ("总计", 754, 507, 787, 526), ("其他", 947, 506, 981, 525), ("总计", 1071, 506, 1104, 525), ("维持", 501, 518, 536, 538),
+        ("纠正", 564, 518, 595, 538), ("结", 700, 518, 717, 538), ("维持", 817, 518, 852, 538), ("纠正", 880, 518, 911, 537),
+        ("结", 1017, 518, 1034, 537),
+    ]
+    values = [(202, 210), (264, 273), (326, 335), (390, 398), (453, 460), (513, 528), (578, 587), (641, 650),
+              (705, 712), (765, 780), (830, 839), (895, 902), (957, 966), (1021, 1030), (1085, 1093)]
+    words = [Word(t, x0, top, x1, bottom) for t, x0, top, x1, bottom in read]
+    words += [Word(str(k), x0, 559, x1, 578) for k, (x0, x1) in enumerate(values)]
+    page = Page(3, 1241, 1754, words=words, unit="px", dpi=150)
+    fragment = text_fragment(page, 390, 600)
+    assert len(fragment.xs) == 16  # fifteen value columns
+    texts = [c.text for c in fragment.cells]
+    assert "未经复议直接起诉" in texts and "复议后起诉" in texts and "行政诉讼" in texts
+    assert grid_text(fragment)[-1] == [str(k) for k in range(15)]
