@@ -32,6 +32,12 @@ def title_lines(pages: list[Page], max_lines: int = TITLE_LINES) -> list[str]:
     return [unicodedata.normalize("NFKC", "".join(w.text for w in line)).replace(" ", "").replace("\u3000", "") for line in lines]
 
 
+def ends_title(text: str) -> bool:
+    """Whether the leading lines of a first page, joined (``text``), hold the title's tail: the
+    title search below looks at no line after the first that does."""
+    return bool(_TITLE_TAIL.search(normalize(unicodedata.normalize("NFKC", text))))
+
+
 def find_agency_year(pages: list[Page]) -> tuple[str | None, int | None]:
     """The agency as printed (traditional characters stay), and the year.
 

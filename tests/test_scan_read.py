@@ -659,3 +659,55 @@ def test_column_names_of_a_table_in_smaller_type_than_the_prose_are_cut_apart() 
     ])
     words = sorted(sorted(w) for line in column_lines(list(range(1, 14)), boxes, 33.0) for w in line)
     assert words == [[1, 2], [3, 4, 5], [6], [7, 8, 9], [10], [11, 12, 13]]
+
+
+def test_prose_after_the_title_is_skimmed_and_lines_before_its_end_are_read_in_full() -> None:
+    # The first lines of a first page may hold the title; the opening paragraph under it is
+    # prose, read in full only where no line above it ends the title.
+    from pipeline.read.ocr import Reading
+    from pipeline.read.scan import Crop, _title_runs_on
+
+    def line(top: int, text: str, skimmed: bool) -> tuple[Crop, Reading]:
+        img = np.zeros((1, 1), np.uint8)
+        whole = Crop(img, (100, top, 900, top + 30)) if skimmed else None
+        return Crop(img, (100, top, 900 if not skimmed else 300, top + 30), title=True, whole=whole), Reading(text, 1.0)
+
+    page = [line(100, "梅州市人力资源和社会保障局2022年", False), line(150, "政府信息公开工作年度报告", False),
+            line(200, "根据《中华人民共和国", True), line(250, "会保障局2022年政府", True)]
+    crops, readings = zip(*page)
+    assert _title_runs_on(crops, readings) == []
+    # A wide title line skimmed as prose, above the line that ends the title: read in full.
+    page = [line(100, "某某县人民政府办公室关于", True), line(150, "2022年政府信息公开工作年度报告", False),
+            line(200, "根据《中华人民共和国", True)]
+    crops, readings = zip(*page)
+    assert _title_runs_on(crops, readings) == [0]
+    # No title found among the lines read: every skimmed title line is read in full.
+    page = [line(100, "根据《中华人民共和国", True), line(150, "本机关严格执行", True)]
+    crops, readings = zip(*page)
+    assert _title_runs_on(crops, readings) == [0, 1]
+
+
+def test_a_character_stroke_joined_to_a_column_rule_does_not_split_a_title_cell() -> None:
+    # 未 of 未经复议直接起诉 (a title over the columns below) stands right above a column
+    # rule; its upright joined the rule across the cell padding, and the rule then split the
+    # title's cell in two: the first column under it lost its name and its cell.
+    from PIL import Image, ImageDraw
+
+    from pipeline.read import raster
+
+    x0, y0, cw, rh = 150, 300, 150, 60
+    img = _grid_page()
+    img[y0 + 3:y0 + rh - 2, x0 + 2 * cw - 4:x0 + 2 * cw + 5] = 255  # the title spans columns 1-2
+    glyph = Image.new("L", (60, 60), 255)
+    ImageDraw.Draw(glyph).text((10, 5), "未", fill=0, font=_font(14))  # its upright as long as a rule piece may be
+    g = np.asarray(glyph) < 128
+    rows, cols = np.nonzero(g)
+    stem = int(np.bincount(cols).argmax())  # the upright's column
+    top = y0 + rh - 14 - (rows.max() + 1)  # 14 px of padding above the rule under the title
+    pil = Image.fromarray(img)
+    pil.paste(glyph, (x0 + 2 * cw - stem, top), Image.fromarray((g * 255).astype(np.uint8)))
+    img = np.asarray(pil)
+    rul = raster.find_rulings(img < 128, DPI)
+    assert len(rul.tables) == 1
+    assert not any(abs(vx - (x0 + 2 * cw)) <= 4 and va < y0 + rh - 8 for vx, va, vb in rul.tables[0].v)
+    assert _v_covers(rul.tables, x0 + 2 * cw, y0 + rh, y0 + 6 * rh)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Callable, Sequence
 
 import cv2
 import numpy as np
@@ -509,6 +509,8 @@ def find_rulings(ink: np.ndarray, dpi: float, seal: np.ndarray | None = None) ->
             break
         hs, vs = hs_new, vs_new
 
+    hs = [_cut_text_ends(h, vs, touches, img, hmask, True, max_thick, tol, dpi) for h in hs]
+    vs = [_cut_text_ends(v, hs, touches, img, vmask, False, max_thick, tol, dpi) for v in vs]
     tables = [t for t in _group_tables(hs, vs, touches, tol, img, seal, dpi) if _plausible_table(t, dpi)]
     # A rule outside the grids crosses nothing: every stroke hanging from it counts. The top
     # strokes of a bold heading's characters join into a run that passed above only because
@@ -526,6 +528,30 @@ def find_rulings(ink: np.ndarray, dpi: float, seal: np.ndarray | None = None) ->
     # DPI, bridged above) are rule ink too: left in the text, they read as 一 beside a digit.
     line_mask |= (_drawn(img.shape, horizontal, vertical, max(3, int(round(1.5 * u)))) & img).astype(bool)
     return Rulings(line_mask=line_mask, tables=tables, loose=loose)
+
+
+def _cut_text_ends(line: tuple[int, int, int], others: list[tuple[int, int, int]], touches: Callable,
+                   ink: np.ndarray, mask: np.ndarray, horizontal: bool, max_thick: int, tol: int,
+                   dpi: float) -> tuple[int, int, int]:
+    """``line`` cut back to the last rule it crosses where it runs on beyond it, meets no rule,
+    and the part beyond is strokes of text: the upright of 未 in a header cell, right above a
+    column rule, joined it across the cell padding, and the rule then split the title over the
+    columns (未经复议直接起诉) in two. A rule whose end was lost (a seal, faint toner) has
+    paper beside it, and keeps its length: the part beyond is judged like a loose rule
+    (LOOSE_TEXT_LIKE), as nothing crosses it."""
+    pos, a, b = line
+    crossed = sorted(o[0] for o in others if (touches(line, o) if horizontal else touches(o, line)))
+    if not crossed:
+        return line
+    def text(lo: int, hi: int) -> bool:
+        return hi - lo >= 10 and _text_like((pos, lo, hi), ink, mask, horizontal, [], max_thick, tol, dpi,
+                                            LOOSE_TEXT_LIKE)
+
+    if crossed[0] > a + tol and text(a, crossed[0] - tol):
+        a = crossed[0]
+    if crossed[-1] < b - tol and text(crossed[-1] + tol, b):
+        b = crossed[-1]
+    return pos, a, b
 
 
 def _drawn(shape: tuple[int, ...], horizontal: list[tuple[int, int, int]], vertical: list[tuple[int, int, int]],

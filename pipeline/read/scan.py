@@ -45,7 +45,7 @@ import numpy as np
 from pipeline.disjoint import DisjointSets
 from pipeline.document import Document, Page, Word
 from pipeline.errors import InputError
-from pipeline.meta import TITLE_LINES
+from pipeline.meta import TITLE_LINES, ends_title
 from pipeline.read import ReadOptions, raster
 from pipeline.read.ocr import DEFAULT_BATCH, Reading, get_recognizer
 
@@ -223,6 +223,9 @@ class Crop:
     fixed: Reading | None = None  # known from its shape alone (a dash): not recognised
     faint: bool = False  # marks paler than ink in a blank cell under a seal (_faint_crop)
     em: float = 0.0  # the character height of its text (set by page_crops)
+    title: bool = False  # a line among the first of the first page, where the title may stand
+    # A skimmed prose line among those: the whole line, read where the title may run on into it.
+    whole: "Crop | None" = None
 
 
 # A prose line is read in full when its first characters look like a section heading: 一、 二．
@@ -950,11 +953,12 @@ def page_crops(prep: raster.Prepared, rul: raster.Rulings, prose: str = "skim",
         for n, words in enumerate(lines_out):
             line = [i for w in words for i in w]
             x0, y0, x1, y1 = _bbox(line, ink.boxes)
-            # Running text (not a title, not in a table region) is read for its words only;
-            # its digits matter nowhere. Only running text nearly as wide as the text block is
-            # skimmed: a long label of a table without rules, alone on its line when its row
-            # is blank, is narrower and is read in full, and so are table titles.
-            running = (prose == "skim" and n not in title and _is_running_text(words, ink.boxes, H_txt)
+            first = len(crops)
+            # Running text (not in a table region) is read for its words only; its digits
+            # matter nowhere. Only running text nearly as wide as the text block is skimmed: a
+            # long label of a table without rules, alone on its line when its row is blank, is
+            # narrower and is read in full, and so are table titles.
+            running = (prose == "skim" and _is_running_text(words, ink.boxes, H_txt)
                        and char_height(ink.boxes[line], prep.dpi) < TITLE_HEIGHT * H_txt
                        and not any(a <= (x0 + x1) / 2 <= c and b <= (y0 + y1) / 2 <= d for a, b, c, d in unruled))
             skim = (running and x1 - x0 > 1.4 * SKIM_CHARS * H_txt and x1 - x0 >= PROSE_WIDTH * text_width
@@ -962,8 +966,14 @@ def page_crops(prep: raster.Prepared, rul: raster.Rulings, prose: str = "skim",
             if skim:
                 head = [i for i in line if ink.boxes[i, 2] <= x0 + SKIM_CHARS * H_txt] or line[:1]
                 crops.append(make_crop(prep, ink, head, H_txt, None, rules, line=line, digits=False))
+                if n in title:
+                    # Among the title lines, a line of prose after the title (the opening
+                    # paragraph, a tenth of a first page's reading) is read in full only
+                    # where no line above it ends the title (_title_runs_on).
+                    crops[-1].title = True
+                    crops[-1].whole = make_crop(prep, ink, line, H_txt, None, rules)
                 continue
-            if running and len(words) == 1:
+            if running and len(words) == 1 and n not in title:
                 crops.append(make_crop(prep, ink, line, H_txt, None, rules, digits=False))
                 continue
             for word in words:
@@ -984,6 +994,8 @@ def page_crops(prep: raster.Prepared, rul: raster.Rulings, prose: str = "skim",
                     notes.append(f"text detection inside a non-text blob at ({wx0},{wy0})-({wx1},{wy1})")
                     continue
                 crops.append(make_crop(prep, ink, word, H_txt, None, rules))
+            for c in crops[first:] if n in title else ():
+                c.title = True
     for k, c in enumerate(crops):
         c.em = H_tab if k < n_in_tables else H_txt
     return crops, notes, ink
@@ -1161,6 +1173,9 @@ def read_page(img: np.ndarray, number: int, dpi: float, options: ReadOptions = R
     readings: list[Reading] = [c.fixed or Reading("", 0.0) for c in crops]
     for k, r in zip(todo, rec.recognize([crops[k].image for k in todo], batch_size) if todo else []):
         readings[k] = r
+    whole = _title_runs_on(crops, readings)
+    for k, r in zip(whole, rec.recognize([crops[k].whole.image for k in whole], batch_size) if whole else []):
+        crops[k], readings[k] = crops[k].whole, r
     pending = list(range(len(crops)))
     for _ in range(3):  # heading found in a skimmed line -> full line -> unsqueezed if digits
         redo = [(k, crops[k].redo(readings[k])) for k in pending if crops[k].redo is not None]
@@ -1193,6 +1208,20 @@ def read_page(img: np.ndarray, number: int, dpi: float, options: ReadOptions = R
     if prep.rotation:
         notes.append(f"page {number}: turned {prep.rotation} degrees to stand upright")
     return PageResult(page, prep, rul, notes)
+
+
+def _title_runs_on(crops: Sequence[Crop], readings: Sequence[Reading]) -> list[int]:
+    """The skimmed title lines (Crop.whole) to read in full: those down to the first line
+    where the title lines read so far, joined top to bottom, hold the title's tail (all of
+    them where none does)."""
+    lines = sorted((k for k, c in enumerate(crops) if c.title), key=lambda k: (crops[k].box[1], crops[k].box[0]))
+    text = ""
+    for n, k in enumerate(lines):
+        text += readings[k].text
+        if ends_title(text):
+            lines = lines[:n + 1]
+            break
+    return [k for k in lines if crops[k].whole is not None]
 
 
 SEAL_SCORE = 0.8  # the most a reading under a seal is trusted: its cell is flagged for review
