@@ -711,3 +711,24 @@ def test_a_character_stroke_joined_to_a_column_rule_does_not_split_a_title_cell(
     assert len(rul.tables) == 1
     assert not any(abs(vx - (x0 + 2 * cw)) <= 4 and va < y0 + rh - 8 for vx, va, vb in rul.tables[0].v)
     assert _v_covers(rul.tables, x0 + 2 * cw, y0 + rh, y0 + 6 * rh)
+
+
+@pytest.mark.parametrize("dpi", [150, 200])
+def test_a_zero_is_read_from_its_ring_and_no_other_digit_is(dpi: int) -> None:
+    # Zeros are most cells: one that is a single ring with a tall hole in its middle is read
+    # 0 from its shape; 6 and 9 (hole low or high), 8 (two holes), 口 (square) are not.
+    from PIL import Image, ImageDraw
+
+    from pipeline.read.scan import Ink, _ring_zero
+
+    font = sim._font(int(round(10.5 * dpi / 72)))
+    H = 10.5 * dpi / 72 / reader.SIZE_PER_INK  # a Chinese character's ink height
+    found = {}
+    for ch in "0123456789口":
+        pil = Image.new("L", (80, 80), 255)
+        ImageDraw.Draw(pil).text((20, 20), ch, fill=0, font=font)
+        n, labels, stats, centres = cv2.connectedComponentsWithStats((np.asarray(pil) < 128).astype(np.uint8), connectivity=8)
+        boxes = np.column_stack([stats[:, 0], stats[:, 1], stats[:, 0] + stats[:, 2], stats[:, 1] + stats[:, 3]])
+        ink = Ink(labels, boxes, np.ones(n, bool), centres[:, 0], centres[:, 1])
+        found[ch] = _ring_zero(ink, list(range(1, n)), H)
+    assert [ch for ch, zero in found.items() if zero] == ["0"]

@@ -616,6 +616,8 @@ def make_crop(prep: raster.Prepared, ink: Ink, ids: Sequence[int], H: float,
     ``line`` makes this a skimmed prefix of a prose line.
     """
     x0, y0, x1, y1 = _bbox(ids, ink.boxes)
+    if _ring_zero(ink, ids, H) and (prep.seal is None or not prep.seal[y0:y1, x0:x1].any()):
+        return Crop(np.zeros((1, 1), np.uint8), (x0, y0, x1, y1), fixed=Reading("0", 1.0))
     sq = SQUEEZE if squeeze and x1 - x0 > 3 * H else 1.0
     img = cut(prep, ink, ids, H, clip, rules, sq)
 
@@ -841,6 +843,42 @@ def _zero_mark(ink: Ink, ids: Sequence[int], H: float, core: np.ndarray | None =
             if hi > 0 and -78 <= angle <= -40 and np.sqrt(max(lo, 0.0) / hi) <= 0.2:
                 return Reading("/", 1.0)
     return None
+
+
+# A 0's hole, measured on the committed scans and 20 simulated ones (1,153 zeros, 150-300 DPI):
+# 0.53-0.88 of its height, 0.17-0.39 of its box, its centre within 0.06 of the middle. The
+# one-hole digits: 4 at most 0.39 and 0.11 (SimSun at 200 DPI, unscanned: 0.50 and 0.16), 6
+# and 9 at most 0.50 and 0.22, their centre 0.14-0.21 off the middle.
+ZERO_HOLE = 0.55  # the least height of a 0's hole, over the glyph's
+ZERO_HOLE_AREA = 0.17  # the least area of a 0's hole, over the glyph's box
+ZERO_CENTRED = 0.08  # the most a 0's hole's centre sits off the glyph's middle, over its height
+
+
+def _ring_zero(ink: Ink, ids: Sequence[int], H: float) -> bool:
+    """Whether a line is one glyph drawn as a ring: a 0, read from its shape. Zeros are most
+    of a report's cells and a third of the recogniser's work on its table pages. A 0 is one
+    component, a digit high and narrower than high, with a single hole, tall, large and in
+    its middle: a 6 or a 9 has its hole low or high and shorter, a 4 a small one, an 8 two,
+    口 is square. On 120 simulated scans (clean, mild, hard) and the committed ones, every
+    line found so was read 0 by the recogniser too, but for two it misread as O and Q. A 0
+    whose ring is broken or closed up, or that stands beside anything, is left to the
+    recogniser."""
+    if len(ids) != 1:
+        return False
+    x0, y0, x1, y1 = (int(v) for v in ink.boxes[ids[0]])
+    w, h = x1 - x0, y1 - y0
+    if not (0.5 * H <= h <= 1.1 * H and 0.4 * h <= w <= 0.8 * h):
+        return False
+    paper = (ink.labels[y0:y1, x0:x1] != ids[0]).astype(np.uint8)
+    n, _lab, stats, centres = cv2.connectedComponentsWithStats(paper, connectivity=4)
+    holes = [k for k in range(1, n) if stats[k, 0] > 0 and stats[k, 1] > 0
+             and stats[k, 0] + stats[k, 2] < w and stats[k, 1] + stats[k, 3] < h]
+    if len(holes) != 1:
+        return False
+    hw, hh, area = stats[holes[0], 2:5]
+    cx, cy = centres[holes[0]]
+    return bool(hh >= ZERO_HOLE * h and area >= ZERO_HOLE_AREA * w * h and hw >= 0.25 * w
+                and abs(cy - (h - 1) / 2) <= ZERO_CENTRED * h and abs(cx - (w - 1) / 2) <= 0.12 * w)
 
 
 def _is_vertical_stack(lines: list[list[int]], boxes: np.ndarray, H: float) -> bool:
