@@ -50,6 +50,12 @@ def _unmapped(section: str, row: BodyRow) -> dict:
     }
 
 
+def _row_notes(row: BodyRow) -> list[str]:
+    if row.label_shared:
+        return [f"the label cell {row.own_label!r} spans this row and the one below: which it names is unsure"]
+    return []
+
+
 def _column_notes(column: Column | None) -> list[str]:
     notes = []
     if column is not None and column.contested:
@@ -104,7 +110,7 @@ def map_s3(fragments: list[Fragment]) -> SectionResult:
             mapped = MappedCell(key, None, row.own_label if row else "")
             if row is not None and column.id in column_ids:
                 mapped.cell = row.values.get(column.id)
-                mapped.notes.extend(_column_notes(row.columns.get(column.id)))
+                mapped.notes.extend(_row_notes(row) + _column_notes(row.columns.get(column.id)))
                 if mapped.cell is None:
                     mapped.notes.append("no cell under this column in the row")
                 if sim < WEAK_LABEL:
@@ -237,7 +243,7 @@ def map_s2(fragments: list[Fragment]) -> SectionResult:
             formats_seen.update(_telling_formats(column_id))
             unit = (_header_unit(row.columns[column_id]) or column.unit) if column.kind == "amount" else None
             mapped = MappedCell(f"s2.{label.id}.{column_id}", cell, row.own_label, kind=column.kind, unit=unit)
-            mapped.notes.extend(_column_notes(row.columns[column_id]))
+            mapped.notes.extend(_row_notes(row) + _column_notes(row.columns[column_id]))
             if column_id not in _form_columns(label.id):
                 mapped.notes.append(f"column {column_id!r} is not on the form for {label.label}: header misread?")
             result.cells.append(mapped)
@@ -342,7 +348,7 @@ def map_s4(fragments: list[Fragment]) -> SectionResult:
             key = f"s4.{group}.{column}"
             if key not in found:
                 label = " / ".join(t for t in (*row.columns[column_id].header, row.own_label) if t)
-                found[key] = MappedCell(key, cell, label, notes=_column_notes(row.columns[column_id]))
+                found[key] = MappedCell(key, cell, label, notes=_row_notes(row) + _column_notes(row.columns[column_id]))
     for group in tax.s4_groups:
         for column in tax.s4_columns:
             key = f"s4.{group.id}.{column.id}"

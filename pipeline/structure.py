@@ -56,6 +56,16 @@ class BodyRow:
         return min(cells, key=lambda c: (c.rowspan, -c.col))
 
     @property
+    def label_shared(self) -> bool:
+        """Whether the row's own label cell spans more grid rows than its values: the label
+        stands for the row below too (the rule between the two lost in the label column under
+        a seal), and cannot tell which of them it names."""
+        own = self._own()
+        if own is None or own.rowspan < 2 or not self.values:
+            return False
+        return max(c.rowspan for c in self.values.values()) < own.rowspan
+
+    @property
     def has_values(self) -> bool:
         return any(c.text.strip() for c in self.values.values())
 

@@ -732,3 +732,17 @@ def test_a_zero_is_read_from_its_ring_and_no_other_digit_is(dpi: int) -> None:
         ink = Ink(labels, boxes, np.ones(n, bool), centres[:, 0], centres[:, 1])
         found[ch] = _ring_zero(ink, list(range(1, n)), H)
     assert [ch for ch, zero in found.items() if zero] == ["0"]
+
+
+def test_a_pale_bar_before_a_number_flags_it_as_maybe_negative() -> None:
+    # A row of table 二 from a hard scan (150 DPI, JPEG 30), as the reader saw it: the minus of
+    # -2 (本年增/减) is paler than the ink threshold and the recogniser reads 2 at 0.96. The
+    # cell must not come out as a sure 2.
+    row = cv2.imread(str(ROOT / "tests" / "data" / "pale_minus_150dpi.png"), cv2.IMREAD_GRAYSCALE)
+    page = np.full((400, 1241), 255, np.uint8)
+    page[100:100 + row.shape[0], 150:150 + row.shape[1]] = row
+    words = reader.read_page(page, 1, 150.0, detect_orientation=False).page.words
+    minus = next(w for w in words if 800 <= w.x0 <= 815)
+    assert minus.text == "2" and minus.confidence <= 0.5 and ("-2", 0.5) in minus.alternatives
+    others = [w for w in words if w.text in ("3", "422")]
+    assert len(others) == 2 and all(w.confidence > 0.9 for w in others)
