@@ -814,8 +814,11 @@ def text_fragment(page: Page, top: float, bottom: float, table: TextTable | None
     learned = not bounds and bool(table.label_bounds) and any(w.x1 < table.label_bounds[-1] for w in label_words)
     if learned:
         bounds = list(table.label_bounds)  # too few words on this page to see the label columns
-    if bounds:
-        # A vertical character run together with the label beside it (三属于行政执法案卷).
+    if bounds and page.unit != "px":
+        # A vertical character run together with the label beside it (三属于行政执法案卷). Not
+        # on a scan: its reader cuts words at gaps of 0.6 character already, and its word
+        # boxes, up to a tenth wider than their characters set solid, made long labels look
+        # run together (结转下年度继续办理 across the label columns, cut into four parents).
         pieces = {id(w): _split_merged([w], bounds, em, h) for w in label_words}
         if any(len(p) > 1 for p in pieces.values()):
             for k in body_lines:

@@ -330,3 +330,38 @@ def test_titles_over_a_tier_of_column_names_are_not_cut_at_the_value_columns():
     texts = [c.text for c in fragment.cells]
     assert "未经复议直接起诉" in texts and "复议后起诉" in texts and "行政诉讼" in texts
     assert grid_text(fragment)[-1] == [str(k) for k in range(15)]
+
+
+def test_a_label_across_the_label_columns_of_a_scan_is_not_cut_at_them():
+    """Table 三 of a 150-DPI scan without rules, labels as read (pixels): the scan's word boxes
+    are up to a tenth wider than their characters set solid, and 结转下年度继续办理, across the
+    vertical label's column and the group column, looked like words run together: cut at the
+    label bounds, it became four parent labels and its row was lost."""
+    header = [(t, x - 12, 350, x + 12, 370) for t, x in zip(("自然人", "企业", "机构", "组织", "服务", "其他", "总计"),
+                                                      (768, 818, 869, 919, 970, 1020, 1071))]
+    labels = [  # (text, x0, top, x1, bottom, the line has values)
+        ("1.国家秘密", 367, 614, 473, 634, True), ("2.其他法律行政法规禁止公开", 365, 651, 648, 672, True),
+        ("3.危及“三安全一稳定”", 365, 690, 584, 710, True), ("(三）", 291, 721, 344, 741, False),
+        ("4.保护第三方合法权益", 369, 727, 583, 747, True), ("不予公", 282, 746, 344, 765, False),
+        ("开", 305, 771, 321, 791, False), ("5.属于三类内部事务信息", 366, 765, 607, 785, True),
+        ("6.四类过程性信息", 366, 802, 542, 822, True), ("7.属于行政执法案卷", 367, 840, 563, 860, True),
+        ("本年", 209, 878, 243, 897, False), ("8.属于行政查询事项", 367, 878, 564, 898, True),
+        ("度办", 208, 903, 251, 923, False), ("1.本机关不掌握相关政府信息", 370, 915, 652, 935, True),
+        ("理结", 209, 928, 250, 947, False), ("（四）", 282, 928, 346, 947, False), ("果", 221, 953, 239, 972, False),
+        ("无法提", 284, 953, 346, 973, False), ("2.没有现成信息需要另行制作", 368, 953, 646, 973, True),
+        ("供", 304, 978, 324, 997, False), ("3.补正后申请内容仍不明确", 368, 991, 631, 1011, True),
+        ("1.信访举报投诉类申请", 371, 1028, 587, 1047, True), ("2.重复申请", 370, 1066, 478, 1085, True),
+        ("（五）", 284, 1091, 347, 1111, False), ("3.要求提供公开出版物", 369, 1103, 589, 1123, True),
+        ("不予处", 285, 1116, 348, 1135, False), ("理", 306, 1141, 325, 1160, False),
+        ("4.无正当理由大量反复申请", 370, 1141, 632, 1160, True), ("（六）其他处理", 276, 1241, 427, 1261, True),
+        ("（七）合计", 287, 1280, 380, 1298, True), ("其中：按期答复", 280, 1316, 428, 1336, True),
+        ("结转下年度继续办理", 204, 1354, 400, 1374, True),
+    ]
+    words = [Word(t, x0, top, x1, bottom) for t, x0, top, x1, bottom in header]
+    for text, x0, top, x1, bottom, valued in labels:
+        words.append(Word(text, x0, top, x1, bottom))
+        if valued:
+            words += [Word("0", x - 5, top, x + 5, bottom) for x in (768, 818, 869, 919, 970, 1020, 1071)]
+    page = Page(2, 1241, 1754, words=words, unit="px", dpi=150)
+    rows = grid_text(text_fragment(page, 330, 1400))
+    assert [t for t in rows[-1] if t][0] == "结转下年度继续办理"
