@@ -143,6 +143,9 @@ def _row_similarity(row: BodyRow, form_row: Label) -> float:
     if is_breakdown(row.own_label):
         return 0.0
     sim = similarity(row.own_label, form_row.keys)
+    whole = row.whole_label
+    if whole != row.own_label:
+        sim = max(sim, similarity(whole, form_row.keys))
     if form_row.group and form_row.group != "result" and row.parent_labels:
         group = load().s3_groups[form_row.group]
         parents = max(similarity(p, group.keys) for p in row.parent_labels)

@@ -9,6 +9,7 @@ from typing import Callable
 from rapidfuzz import fuzz
 
 from pipeline.grid import Fragment, GridCell
+from pipeline.lines import reading_text
 from pipeline.taxonomy import Label
 from pipeline.text import label_key, normalize, strip_enumerator
 from pipeline.values import parse_value
@@ -43,6 +44,15 @@ class BodyRow:
         """The row's own label: the innermost label cell (fewest rows spanned, rightmost)."""
         own = self._own()
         return own.text if own else ""
+
+    @property
+    def whole_label(self) -> str:
+        """The label cells that span no more rows than the own label, read as one text: a label
+        that a label-column bound cut in two (（二）部分公開 | （區分處理的…) read whole."""
+        own = self._own()
+        if own is None:
+            return ""
+        return reading_text([w for c in self.label_cells if c.rowspan <= own.rowspan for w in c.words])
 
     @property
     def parent_labels(self) -> list[str]:

@@ -74,3 +74,14 @@ def test_a_count_read_with_points_for_thousands_separators_is_taken_and_flagged(
     taken = out("27.172")
     assert taken["value"] == 27172 and taken["status"] == "uncertain" and "thousands" in taken["note"]
     assert out("27.17")["value"] == 27.17 and "a count cannot be" in out("27.17")["note"]
+
+
+def test_a_label_cut_in_two_by_a_label_column_bound_is_read_whole() -> None:
+    # A scanned table 三 without rules: a label-column bound fell inside the long label of
+    # （二）部分公开, its two halves became two cells of the row, and the row was lost.
+    header = ["", "", *HEADER[1:]]
+    rows = [header, ["", *NEW], ["（二）部分公开（区分处理", "的，只计这一情形，不计其他情形）", "3", "0", "0", "0", "0", "0", "3"]]
+    xs = [0.0, 150.0, 300.0] + [300.0 + 60.0 * k for k in range(1, len(HEADER))]
+    result = map_s3([ruled_fragment(rows, xs, char_width=10.0)])
+    cells = {m.key: m for m in result.cells}
+    assert cells["s3.partial.natural"].cell.text == "3" and cells["s3.partial.total"].cell.text == "3"
