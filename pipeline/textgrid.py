@@ -426,12 +426,13 @@ def _value_cuts(values: list[Word], h: float) -> list[float]:
 
 
 
-def _label_bounds(words: list[Word], h: float, valued: set[int]) -> list[float]:
+def _label_bounds(words: list[Word], h: float, own: set[int]) -> list[float]:
     """Boundaries between label columns: few words cross them, words stand on both sides, and
-    the label of a row with values (ids ``valued``) stands right of them. Group labels
-    centred on lines of their own ((三)不予公开 right of the items below it) line up like a
-    column, but a bound at their left edge cut the long labels of the rows with values
-    (一、本年新收…申请数 | 量)."""
+    no row with values has its own label (ids ``own``: the last label word of each line with
+    values) left of one unless another has it right of it. Group labels centred on lines of
+    their own ((三)不予公开 right of the items below it) line up like a column, but a bound at
+    their left edge cut the long labels of the rows with values (一、本年新收…申请数 | 量). Rows
+    blank for zero have no values: their labels right of a bound keep it."""
     if len(words) < 6:
         return []
     found: list[tuple[float, int]] = []
@@ -442,7 +443,7 @@ def _label_bounds(words: list[Word], h: float, valued: set[int]) -> list[float]:
         cross = sum(1 for w in words if w.x0 < x < w.x1)
         if left < 2 or len(right) < 3 or cross > 0.45 * len(words) or cross > left + len(right):
             continue
-        if not any(id(w) in valued for w in right):
+        if any(id(w) in own and w.x1 <= x for w in words) and not any(id(w) in own for w in right):
             continue
         gap = min(w.x0 for w in right) - edge
         if gap < 0.3 * h:
@@ -810,7 +811,10 @@ def text_fragment(page: Page, top: float, bottom: float, table: TextTable | None
     label_words = [
         w for k in body_lines for w in lines[k] if id(w) not in value_ids and boundary is not None and w.x1 <= boundary + 1
     ]
-    bounds = _label_bounds(label_words, h, {id(w) for k in body_lines if line_values[k] for w in lines[k]})
+    label_ids = {id(w) for w in label_words}
+    own_labels = {id(max(ws, key=lambda w: w.x1)) for k in body_lines if line_values[k]
+                  for ws in [[w for w in lines[k] if id(w) in label_ids]] if ws}
+    bounds = _label_bounds(label_words, h, own_labels)
     learned = not bounds and bool(table.label_bounds) and any(w.x1 < table.label_bounds[-1] for w in label_words)
     if learned:
         bounds = list(table.label_bounds)  # too few words on this page to see the label columns
