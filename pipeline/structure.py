@@ -67,13 +67,13 @@ class BodyRow:
 
     @property
     def label_shared(self) -> bool:
-        """Whether the row's own label cell spans more grid rows than its values: the label
-        stands for the row below too (the rule between the two lost in the label column under
-        a seal), and cannot tell which of them it names."""
+        """Whether the row's own label cell spans more grid rows than a value cell of it: the
+        label stands for the row below too (the rule between the two lost in the label column
+        under a seal, and in a value column or two), and cannot tell which of them it names."""
         own = self._own()
         if own is None or own.rowspan < 2 or not self.values:
             return False
-        return max(c.rowspan for c in self.values.values()) < own.rowspan
+        return min(c.rowspan for c in self.values.values()) < own.rowspan
 
     @property
     def has_values(self) -> bool:
