@@ -100,7 +100,6 @@ def map_s3(fragments: list[Fragment]) -> SectionResult:
     _, pairs, fmt = best
     result.format = fmt
     by_form = {form_row.id: (row, sim) for row, form_row, sim in pairs if form_row is not None and row is not None}
-    column_ids = {c.id for c in columns}
     for form_row in tax.s3_rows:
         if fmt not in form_row.formats:
             continue
@@ -108,7 +107,9 @@ def map_s3(fragments: list[Fragment]) -> SectionResult:
         for column in tax.s3_columns:
             key = f"s3.{form_row.id}.{column.id}"
             mapped = MappedCell(key, None, row.own_label if row else "")
-            if row is not None and column.id in column_ids:
+            # The columns of the row's own header: a header misread on a later page must not
+            # take a column away from the rows of the pages before.
+            if row is not None and column.id in row.columns:
                 mapped.cell = row.values.get(column.id)
                 mapped.notes.extend(_row_notes(row) + _column_notes(row.columns.get(column.id)))
                 if mapped.cell is None:

@@ -344,11 +344,14 @@ def _split_merged(words: list[Word], cuts: list[float], h: float, height: float 
     return out
 
 
-def _split_even(word: Word, steps: list[float], em: float) -> list[Word]:
+def _split_even(word: Word, steps: list[float], em: float, centres: list[float]) -> list[Word]:
     """A header word that ran together over several equal columns with no value below to cut it
     at (结果结果其他尚未 over four columns): cut into equal parts at a column pitch that the
-    distances between value columns (`steps`) are whole multiples of."""
+    distances between value columns (`steps`) are whole multiples of. Into single characters
+    only where as many value columns (`centres`) stand under it: 组织机构 over two columns, cut
+    at a guessed pitch into four characters, made the table eleven columns."""
     n = len(word.text)
+    under = sum(word.x0 <= c <= word.x1 for c in centres)
     excess = _excess(word, em)
     if n < 2 or excess < 0.25 * em:
         return [word]
@@ -357,7 +360,7 @@ def _split_even(word: Word, steps: list[float], em: float) -> list[Word]:
         return max(abs(s / step - round(s / step)) for s in steps) if all(s / step >= 0.8 for s in steps) else 1.0
     best = None
     for k in range(2, n + 1):
-        if n % k:
+        if n % k or (n == k and under < k):  # single characters only over as many value columns
             continue
         step = (word.x1 - word.x0 + excess / (k - 1)) / k
         if excess / (k - 1) < 0.3 * em or excess < 0.1 * (word.x1 - word.x0 - excess):
@@ -492,7 +495,7 @@ def _title_over_names(word: Word, words: list[Word], h: float) -> bool:
     wrapped name): a title over its columns, not column names that ran together. A title
     spans value columns; on a scan, its box a few per cent wider than its characters set
     solid (未经复议直接起诉 over five columns), it was cut up at them."""
-    below = [u.top for u in words if u is not word and u.top >= word.bottom - 0.3 * h
+    below = [u.top for u in words if u is not word and u.top > word.top + 0.5 * h
              and min(u.x1, word.x1) - max(u.x0, word.x0) > 0]
     return bool(below) and min(below) - word.bottom > WRAP_GAP * h
 
@@ -507,7 +510,7 @@ def _header(
     centres = sorted(statistics.mean(c) for c in cluster_runs([w.cx for w in body_values], 1.2 * h))
     steps = [b - a for a, b in zip(centres, centres[1:]) if b - a > 1.5 * h]
     if steps:
-        value_side = [p for w in value_side for p in _split_even(w, steps, em)]
+        value_side = [p for w in value_side for p in _split_even(w, steps, em, centres)]
     titles = {id(w) for w in value_side if _title_over_names(w, words, h)}
     value_side = [w for w in value_side if id(w) in titles] + _split_merged(
         [w for w in value_side if id(w) not in titles], cuts, em)
@@ -656,7 +659,7 @@ def _font_height(words: list[Word]) -> list[Word]:
     ]
     if len(sizes) < 3:
         return words
-    median = statistics.median(sizes)
+    median = statistics.median_low(sizes)  # one of the sizes: never an empty neighbourhood
     near = sorted(s for s in sizes if abs(s - median) <= 0.1 * median)
     scale = near[3 * len(near) // 4] / statistics.median(w.bottom - w.top for w in words)
     return [

@@ -85,3 +85,15 @@ def test_a_label_cut_in_two_by_a_label_column_bound_is_read_whole() -> None:
     result = map_s3([ruled_fragment(rows, xs, char_width=10.0)])
     cells = {m.key: m for m in result.cells}
     assert cells["s3.partial.natural"].cell.text == "3" and cells["s3.partial.total"].cell.text == "3"
+
+
+def test_a_header_misread_on_a_later_page_leaves_the_earlier_rows_their_columns() -> None:
+    # Table 三 over two pages, its header repeated: on the second page two column names ran
+    # into one read as 社会公益组织 alone (a scan without rules). The rows of the first page keep
+    # 科研机构 and 法律服务机构.
+    first = _fragment([HEADER, NEW])
+    second = ruled_fragment([["", "自然人", "商业企业", "社会公益组织", "其他", "总计"], ["（1）属于国家秘密", "0", "0", "0", "0", "0"]],
+                            [0.0, 300.0, 360.0, 420.0, 600.0, 660.0, 720.0], char_width=10.0)
+    second.page = 2
+    cells = {m.key: m for m in map_s3([first, second]).cells}
+    assert [cells[f"s3.new.{c}"].cell.text for c in ("research", "ngo", "legal")] == ["2", "3", "4"]

@@ -390,3 +390,35 @@ def test_rows_blank_for_zero_keep_their_label_column():
     labels = [[t for t in row if t] for row in grid_text(text_fragment(page, 1360, 2060))]
     own = [row[-1] for row in labels if row and row[-1].startswith(("（", "("))]
     assert own[-4:] == ["（1）属于国家秘密", "(2)其他法律行政法规禁止公开", "（3）危及“三安全一稳定”", "（4）保护第三方合法权益"]
+
+
+def test_names_run_together_over_two_value_columns_are_cut_at_the_values():
+    """The repeated header of table 三 on a 300-DPI scan without rules (pixels at 200 DPI, as
+    read): 社会公益组织 and 法律服务机构 stand closer than a word gap and were read line by line
+    as 社会法律 / 公益服务 / 组织机构. Split evenly at a guessed pitch, 组织机构 became four
+    single characters and the table eleven columns; the values below cut it in two."""
+    read = [("申请人情况", 1028, 201, 1196, 234), ("法人或其他组织", 993, 259, 1229, 291), ("自然", 826, 307, 892, 339), ("人", 840, 345, 875, 378), ("企业", 907, 354, 977, 387),
+            ("科研", 984, 329, 1068, 373), ("机构", 985, 368, 1070, 412), ("社会法律", 1065, 307, 1237, 357),
+            ("组织机构", 1067, 384, 1237, 432), ("公益服务", 1069, 346, 1237, 395), ("其他", 1245, 335, 1315, 367),
+            ("组织", 1245, 373, 1315, 406), ("合计", 1329, 325, 1399, 358)]
+    words = [Word(t, x0, top, x1, bottom) for t, x0, top, x1, bottom in read]
+    words += [Word("（1）属于国家秘密", 486, 450, 779, 484), Word("（2）其他法律行政法", 469, 507, 796, 541),
+              Word("规禁止公开", 550, 546, 720, 578), Word("（3）危及", 470, 602, 629, 636), Word("“三安全一", 630, 602, 797, 634)]
+    for top in (450, 525, 620):
+        words += [Word("0", x, top, x + 17, top + 33) for x in (849, 934, 1018, 1102, 1187, 1271, 1356)]
+    page = Page(3, 1655, 2339, words=words, unit="px", dpi=200)
+    fragment = text_fragment(page, 150, 680)
+    rows = grid_text(fragment)
+    header = next(r for r in rows if "自然人" in r)
+    assert "社会公益组织" in header and "法律服务机构" in header
+    assert len(fragment.xs) - 1 == 8  # the label column and seven value columns
+
+
+def test_word_heights_from_widths_survive_an_even_split_of_sizes():
+    """Four long words whose two middle sizes lie far apart: the median of an even count is
+    none of them, and an empty neighbourhood of it crashed the text grid (IndexError)."""
+    from pipeline.textgrid import _font_height
+
+    words = [Word(t, 0, 10 * k, w, 10 * k + 8) for k, (t, w) in enumerate(
+        (("本年新收", 40), ("上年结转", 40), ("予以公开", 60), ("部分公开", 60)))]
+    assert len(_font_height(words)) == 4
