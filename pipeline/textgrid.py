@@ -43,6 +43,7 @@ import re
 import statistics
 import unicodedata
 from dataclasses import dataclass, field, replace
+from typing import Callable
 
 from pipeline.document import Boxed, Page, Word
 from pipeline.disjoint import DisjointSets
@@ -490,6 +491,18 @@ def _tile(titles: list[_Block], centres: list[float], edges: list[float], lo: in
     return list(reversed(spans))
 
 
+def _last_labels(lines: list[list[Word]], rows: list[int], line_values: list[list[Word]],
+                 is_label: Callable[[Word], bool]) -> list[Word]:
+    """The label word reaching furthest right on each of the lines ``rows`` that has values:
+    the row's own label."""
+    out = []
+    for k in rows:
+        labels = [w for w in lines[k] if is_label(w)]
+        if line_values[k] and labels:
+            out.append(max(labels, key=lambda w: w.x1))
+    return out
+
+
 def _title_over_names(word: Word, words: list[Word], h: float) -> bool:
     """Whether ``word`` stands over header words a tier below (further than the lines of one
     wrapped name): a title over its columns, not column names that ran together. A title
@@ -811,13 +824,11 @@ def text_fragment(page: Page, top: float, bottom: float, table: TextTable | None
 
     # Body words: values, words across the boundary, label words (own or parent).
     body_lines = [k for kind, a, _ in units if kind == "body" for k in [a]]
-    label_words = [
-        w for k in body_lines for w in lines[k] if id(w) not in value_ids and boundary is not None and w.x1 <= boundary + 1
-    ]
-    label_ids = {id(w) for w in label_words}
-    own_labels = {id(max(ws, key=lambda w: w.x1)) for k in body_lines if line_values[k]
-                  for ws in [[w for w in lines[k] if id(w) in label_ids]] if ws}
-    bounds = _label_bounds(label_words, h, own_labels)
+    def is_label(w: Word) -> bool:
+        return id(w) not in value_ids and boundary is not None and w.x1 <= boundary + 1
+
+    label_words = [w for k in body_lines for w in lines[k] if is_label(w)]
+    bounds = _label_bounds(label_words, h, {id(w) for w in _last_labels(lines, body_lines, line_values, is_label)})
     learned = not bounds and bool(table.label_bounds) and any(w.x1 < table.label_bounds[-1] for w in label_words)
     if learned:
         bounds = list(table.label_bounds)  # too few words on this page to see the label columns
@@ -849,10 +860,7 @@ def text_fragment(page: Page, top: float, bottom: float, table: TextTable | None
             # all left of the innermost label column (labels centred in a wide column, the last
             # rows of 三 on a page of their own) has that label as its own; stacked as a parent,
             # three such rows ran into one.
-            for k in body_lines:
-                labels = [w for w in lines[k] if id(w) not in value_ids and w.x1 <= boundary + 1]
-                if line_values[k] and labels and all(w.x1 <= last_bound + 0.5 for w in labels):
-                    own_words.append(max(labels, key=lambda w: w.x1))
+            own_words += [w for w in _last_labels(lines, body_lines, line_values, is_label) if w.x1 <= last_bound + 0.5]
         own_ids = {id(w) for w in own_words}
         parent_words = [w for w in parent_words if id(w) not in own_ids]
     parent_ids = {id(w) for w in parent_words}

@@ -60,6 +60,18 @@ def grid_text(fragment) -> list[list[str]]:
     return [[c.text for c in {id(c): c for c in row}.values()] for row in fragment.rows()]
 
 
+def scanned_rows(header: list[tuple], labels: list[tuple], zeros: list[tuple[float, float]]) -> Page:
+    """Page 2 of a 150-DPI scan (pixels): the header words (text, x0, top, x1, bottom) and the
+    label lines (the same and whether the line has values), a 0 in each of the ``zeros``
+    spans (x0, x1) beside every label line with values."""
+    words = [Word(t, x0, top, x1, bottom) for t, x0, top, x1, bottom in header]
+    for text, x0, top, x1, bottom, valued in labels:
+        words.append(Word(text, x0, top, x1, bottom))
+        if valued:
+            words += [Word("0", a, top, b, bottom) for a, b in zeros]
+    return Page(2, 1241, 1754, words=words, unit="px", dpi=150)
+
+
 def value_columns(page: Page, top: float = 0, bottom: float = 1000):
     fragment = text_fragment(page, top, bottom)
     assert fragment is not None
@@ -292,13 +304,8 @@ def test_group_labels_centred_on_lines_of_their_own_make_no_label_column():
         ("（3）要求提供公开出版物", 376, 1374, 581, 1392, True), ("（4）无正当理由大量反复申请", 356, 1410, 599, 1428, True),
         ("（5）要求行政机关确认或重新出具已获取信息", 290, 1446, 666, 1464, True), ("（六）其他处理", 600, 1481, 719, 1499, False),
     ]
-    words = [Word(t, x0, top, x1, bottom) for t, x0, top, x1, bottom in header]
-    for text, x0, top, x1, bottom, valued in labels:
-        words.append(Word(text, x0, top, x1, bottom))
-        if valued:
-            words += [Word("0", x - 4, top, x + 5, bottom) for x in (785, 837, 889, 941, 992, 1044, 1096)]
-    page = Page(2, 1241, 1754, words=words, unit="px", dpi=150)
-    rows = grid_text(text_fragment(page, 490, 1520))
+    zeros = [(x - 4, x + 5) for x in (785, 837, 889, 941, 992, 1044, 1096)]
+    rows = grid_text(text_fragment(scanned_rows(header, labels, zeros), 490, 1520))
     own = [next(t for t in r if t) for r in rows if r[-7:] == ["0"] * 7]
     assert own[0] == "一、本年新收政府信息公开申请数量"
     assert own[3] == "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"
@@ -357,13 +364,8 @@ def test_a_label_across_the_label_columns_of_a_scan_is_not_cut_at_them():
         ("（七）合计", 287, 1280, 380, 1298, True), ("其中：按期答复", 280, 1316, 428, 1336, True),
         ("结转下年度继续办理", 204, 1354, 400, 1374, True),
     ]
-    words = [Word(t, x0, top, x1, bottom) for t, x0, top, x1, bottom in header]
-    for text, x0, top, x1, bottom, valued in labels:
-        words.append(Word(text, x0, top, x1, bottom))
-        if valued:
-            words += [Word("0", x - 5, top, x + 5, bottom) for x in (768, 818, 869, 919, 970, 1020, 1071)]
-    page = Page(2, 1241, 1754, words=words, unit="px", dpi=150)
-    rows = grid_text(text_fragment(page, 330, 1400))
+    zeros = [(x - 5, x + 5) for x in (768, 818, 869, 919, 970, 1020, 1071)]
+    rows = grid_text(text_fragment(scanned_rows(header, labels, zeros), 330, 1400))
     assert [t for t in rows[-1] if t][0] == "结转下年度继续办理"
 
 

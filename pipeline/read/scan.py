@@ -546,10 +546,16 @@ def _run_char_height(b: np.ndarray, H: float) -> float:
     return float(np.median(tall)) if len(tall) else H
 
 
+def _faint_level(prep: raster.Prepared) -> float:
+    """The grey level below which a pixel is faint ink: FAINT levels above the ink threshold,
+    and never paler than 225."""
+    return min(225.0, prep.threshold + FAINT)
+
+
 def faint_ink(prep: raster.Prepared) -> np.ndarray:
     """Pixels darker than paper down to FAINT levels above the ink threshold, not under a seal
     (its suppressed traces are pale too): where a thin stroke may stand that the ink lost."""
-    faint = prep.grey < min(225.0, prep.threshold + FAINT)
+    faint = prep.grey < _faint_level(prep)
     if prep.seal is not None:
         faint &= ~prep.seal
     return faint
@@ -587,7 +593,7 @@ def cut(prep: raster.Prepared, ink: Ink, ids: Sequence[int], H: float,
     # Faint strokes of the text itself are darker than this (see _extend_faint).
     win[win >= PAPER] = 255
     if prep.seal is not None:
-        win[prep.seal[ay0:ay1, ax0:ax1] & (win >= max(205.0, min(225.0, prep.threshold + 35.0)))] = 255
+        win[prep.seal[ay0:ay1, ax0:ax1] & (win >= max(205.0, _faint_level(prep)))] = 255
     win = cv2.copyMakeBorder(win, ay0 - wy0, wy1 - ay1, ax0 - wx0, wx1 - ax1, cv2.BORDER_CONSTANT, value=255)
     h, w = win.shape
     if squeeze < 1.0:
@@ -641,7 +647,7 @@ def _faint_bar_before(prep: raster.Prepared, box: tuple[int, int, int, int], lo:
     x0, y0, x1, y1 = box
     h = y1 - y0
     a = max(lo, x0 - int(0.9 * H))
-    pale = prep.grey[y0:y1, a:max(a, x0 - 2)] < min(225.0, prep.threshold + FAINT)
+    pale = prep.grey[y0:y1, a:max(a, x0 - 2)] < _faint_level(prep)
     if not pale.any():
         return False
     ys, xs = np.nonzero(pale)
@@ -655,7 +661,7 @@ def _extend_faint(prep: raster.Prepared, x0: int, y0: int, x1: int, y1: int, lo:
     """Widen a line's box over faint ink next to it, in its own band. A thin horizontal stroke
     (一, the top of 二/三 in SimSun) can be lighter than the ink threshold on a blurred
     150-DPI scan; the tight box then cut 一、本年新收… down to 、本年新收…"""
-    weak = min(225.0, prep.threshold + FAINT)
+    weak = _faint_level(prep)
     reach = max(2, int(0.5 * H))
     a, b = max(lo, x0 - 2 * reach), min(hi, x1 + 2 * reach)
     cols = (prep.grey[y0:y1, a:b] < weak).any(axis=0)
@@ -797,7 +803,7 @@ def _grown_zero_mark(prep: raster.Prepared, ink: Ink, ids: Sequence[int], clip: 
     cx0, cy0, cx1, cy1 = clip
     if cx1 <= cx0 or cy1 <= cy0 or prep.seal is not None and prep.seal[cy0:cy1, cx0:cx1].any():
         return None
-    weak = prep.grey[cy0:cy1, cx0:cx1] < min(225.0, prep.threshold + FAINT)
+    weak = prep.grey[cy0:cy1, cx0:cx1] < _faint_level(prep)
     if rules is not None:
         weak &= ~rules[cy0:cy1, cx0:cx1]
     n, lab, stats, _c = cv2.connectedComponentsWithStats(weak.astype(np.uint8), connectivity=8)
