@@ -10,11 +10,18 @@ from pipeline import MODELS_DIR
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "「": '"', "」": '"', "『": '"', "』": '"'})
 # Enumerators in front of labels: 一、 （一） (1) 1. 1、 ①; they vary between reports and carry no meaning
-# beyond the order, which the row alignment already uses.
+# beyond the order, which the row alignment already uses. On a scan the opening bracket of （三）
+# may come back as one or two Latin letters ("CE三）"): a numeral closed by a bracket is an
+# enumerator after such a misreading too.
 _ENUMERATOR = re.compile(
-    r"^\s*(?:[(（]\s*[0-9一二三四五六七八九十]+\s*[)）]|[0-9一二三四五六七八九十]+\s*[、.．,，:：)）]|[①-⑳])\s*"
+    r"^\s*(?:[(（]\s*[0-9一二三四五六七八九十]+\s*[)）]|[0-9一二三四五六七八九十]+\s*[、.．,，:：)）]|[①-⑳]"
+    r"|[A-Za-z]{1,2}\s*[一二三四五六七八九十]+\s*[)）])\s*"
 )
 _SPACE = re.compile(r"\s+")
+# Full-width marks whose ink fills one side of their character's advance: the white on the
+# other side belongs to the mark, not to a gap between words.
+OPENING = "（「『【《〈“‘"
+CLOSING = "，。、；：）」』】》〉”’．！？"
 
 
 @lru_cache(maxsize=1)

@@ -48,7 +48,7 @@ from typing import Callable
 from pipeline.document import Boxed, Page, Word
 from pipeline.disjoint import DisjointSets
 from pipeline.grid import Fragment, GridCell, cluster_runs
-from pipeline.lines import group_lines
+from pipeline.lines import group_lines, join_pieces
 from pipeline.text import normalize
 from pipeline.values import parse_value
 
@@ -508,9 +508,16 @@ def _title_over_names(word: Word, words: list[Word], h: float) -> bool:
     wrapped name): a title over its columns, not column names that ran together. A title
     spans value columns; on a scan, its box a few per cent wider than its characters set
     solid (未经复议直接起诉 over five columns), it was cut up at them."""
-    below = [u.top for u in words if u is not word and u.top > word.top + 0.5 * h
+    below = [u for u in words if u is not word and u.top > word.top + 0.5 * h
              and min(u.x1, word.x1) - max(u.x0, word.x0) > 0]
-    return bool(below) and min(below) - word.bottom > WRAP_GAP * h
+    if not below:
+        return False
+    wrapped = [u for u in below if u.top - word.bottom <= WRAP_GAP * h]
+    if not wrapped:
+        return True
+    # A title wrapped onto a second line (行政诉讼（未经复议直接起 / 诉）): a title where its
+    # last line stands over names.
+    return any(_title_over_names(u, words, h) for u in wrapped)
 
 
 def _header(
@@ -684,7 +691,7 @@ def _font_height(words: list[Word]) -> list[Word]:
 def text_fragment(page: Page, top: float, bottom: float, table: TextTable | None = None) -> Fragment | None:
     """The table between two heights of a page, from its words and its horizontal rules."""
     table = table if table is not None else TextTable()
-    words = [w for w in page.words if top <= w.cy <= bottom and w.text.strip()]
+    words = join_pieces([w for w in page.words if top <= w.cy <= bottom and w.text.strip()])
     if not words:
         return None
     if page.unit == "px":
@@ -730,8 +737,10 @@ def text_fragment(page: Page, top: float, bottom: float, table: TextTable | None
         label_right = table.value_left
     if label_right is not None:
         # Label-column text wider than the row labels (the note beside the header) ends before
-        # the first value starts, and starts inside the label column. A number inside the label
-        # column is no value column (a scan's reading of a vertical label's lone 、 as 1).
+        # the first value starts, and starts inside the label column or just after it (the
+        # last character of a wrapped label's line, read as a word of its own: 不 of …只计这一
+        # 情形，不). A number inside the label column is no value column (a scan's reading of
+        # a vertical label's lone 、 as 1).
         limit = min((w.x0 for w in values if w.x0 > label_right), default=None)
         if limit is None:
             limit = min((w.x0 for line in lines for w in line if w.x0 > label_right), default=label_right)
@@ -741,7 +750,7 @@ def text_fragment(page: Page, top: float, bottom: float, table: TextTable | None
                 w.x1
                 for w in words
                 if id(w) not in value_ids
-                and w.x0 < label_right < w.x1 < limit - 0.3 * h
+                and w.x0 < label_right + 0.5 * h and label_right < w.x1 < limit - 0.3 * h
                 and not _ITEM.search(normalize(w.text))
             ]
         )

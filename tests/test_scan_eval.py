@@ -52,14 +52,14 @@ def test_every_cell_of_a_mild_scan(capsys) -> None:
 def test_scan_of_a_table_with_horizontal_rules_only() -> None:
     """gen_0004 (三线表: only the top, header and bottom rules) scanned at 200 DPI: no ruling grid,
     so the words are cut at the gaps between cells and the text-grid stage infers the columns,
-    as for a PDF without ruling. Every cell is right except the amount ９．５３万元, whose
-    full-width digits were read apart; it is flagged, not guessed."""
+    as for a PDF without ruling. Every cell is right, the amount ９．５３万元 too: its full-width
+    digits, read as 9.5 and 3万元, are one number set at a full-width pitch."""
     from pipeline.extract import extract_path
 
     scan = SCANS / "gen_0004_mild_threeline.pdf"
     gold = json.loads(scan.with_name(scan.stem + ".gold.json").read_text(encoding="utf-8"))
     out = extract_path(scan)
     wrong = {k for k, v in gold["cells"].items() if out["cells"].get(k, {}).get("value") != v}
-    assert wrong == {"s2.procurement.amount"}
-    assert out["cells"]["s2.procurement.amount"]["status"] == "uncertain"
+    assert wrong == set()
+    assert out["cells"]["s2.procurement.amount"]["value"] == 9.53 and out["cells"]["s2.procurement.amount"]["unit"] == "万元"
     assert out["report"] == gold["report"]

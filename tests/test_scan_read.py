@@ -442,7 +442,8 @@ def test_ocr_punctuation_width_comes_from_the_ink() -> None:
 
     assert cjk_text("(一) 予以公开", 7 * 34 - 12, 30) == "（一）予以公开"
     assert cjk_text("(一)予以公开", 6 * 34 - 7, 30) == "(一)予以公开"
-    assert cjk_text("1, 234", 80, 30) == "1, 234"  # no Chinese: left as read
+    assert cjk_text("1,234", 80, 30) == "1,234"  # no Chinese: its comma left as read
+    assert cjk_text("1, 234", 80, 30) == "1,234"  # a space read after a thousands separator
     assert cjk_text("1,234万元", 6 * 34, 30) == "1,234万元"
     # Full-width digits in one word: the recogniser may read the white between them as spaces.
     assert cjk_text("2 5 8", 3 * 34 - 12, 30) == "258"
@@ -508,28 +509,36 @@ def test_the_joined_top_strokes_of_a_bold_heading_are_no_rule() -> None:
     assert [h[0] for h in loose] == [101]
 
 
-def test_a_dash_beside_a_two_line_label_of_a_table_without_rules_is_a_zero_mark() -> None:
+@pytest.mark.parametrize("mark", ["-", "/"])
+def test_a_dash_beside_a_two_line_label_of_a_table_without_rules_is_a_zero_mark(mark: str) -> None:
     # The row's line run is cut into blocks at the white between cells: the hyphen's block is a
     # line of one word. Given to the recogniser alone (on a JPEG scan: 二), it stood as a label
     # character in a value column, and the label column was taken to reach over the first
-    # value column. Its shape tells what it is, as in a ruled cell.
+    # value column. Its shape tells what it is, as in a ruled cell. A slash centred between
+    # the label's lines (0.7 of a character high) was taken for a line of prose and read by the
+    # recogniser alone: 1.
     from PIL import Image, ImageDraw
 
     from pipeline.read import raster
 
     pil = Image.new("L", (1400, 600), 255)
     draw = ImageDraw.Draw(pil)
-    font = _font(10.5)
-    draw.text((150, 250), "其他对", fill=0, font=font)
-    draw.text((150, 284), "外管理服务事项", fill=0, font=font)
+    font = _font(10.5 if mark == "-" else 14)
+    lines = (250, 284) if mark == "-" else (250, 290)
+    draw.text((150, lines[0]), "其他对", fill=0, font=font)
+    draw.text((150, lines[1]), "外管理服务事项", fill=0, font=font)
+    top = 245 if mark == "-" else 270  # beside the first line, or centred beside both
     for x, text in ((950, "3"), (1200, "439")):
-        draw.text((x, 245), text, fill=0, font=font)  # centred beside the two lines
+        draw.text((x, top), text, fill=0, font=font)
     img = np.asarray(pil).copy()
-    img[268:271, 700:708] = 60  # a small hyphen, as a 200-DPI scan prints it (8x3 px)
+    if mark == "-":
+        img[268:271, 700:708] = 60  # a small hyphen, as a 200-DPI scan prints it (8x3 px)
+    else:
+        cv2.line(img, (700, 302), (710, 281), 60, 2)
     prep = reader.work_image(img, DPI, detect_orientation=False)
     crops, _, _ = reader.page_crops(prep, raster.find_rulings(prep.ink, DPI))
     dash = [c for c in crops if 690 <= c.box[0] <= 710]
-    assert len(dash) == 1 and dash[0].fixed is not None and dash[0].fixed.text == "-"
+    assert len(dash) == 1 and dash[0].fixed is not None and dash[0].fixed.text == mark
 
 
 def test_a_faint_character_between_two_keeps_its_word_whole() -> None:
@@ -687,10 +696,13 @@ def test_prose_after_the_title_is_skimmed_and_lines_before_its_end_are_read_in_f
     assert _title_runs_on(crops, readings) == [0, 1]
 
 
-def test_a_character_stroke_joined_to_a_column_rule_does_not_split_a_title_cell() -> None:
+@pytest.mark.parametrize("padding", [14, 9])
+def test_a_character_stroke_joined_to_a_column_rule_does_not_split_a_title_cell(padding: int) -> None:
     # 未 of 未经复议直接起诉 (a title over the columns below) stands right above a column
     # rule; its upright joined the rule across the cell padding, and the rule then split the
-    # title's cell in two: the first column under it lost its name and its cell.
+    # title's cell in two: the first column under it lost its name and its cell. With less
+    # padding the upright's top comes within reach of the rule above the title, and must not
+    # be drawn on to it.
     from PIL import Image, ImageDraw
 
     from pipeline.read import raster
@@ -703,7 +715,7 @@ def test_a_character_stroke_joined_to_a_column_rule_does_not_split_a_title_cell(
     g = np.asarray(glyph) < 128
     rows, cols = np.nonzero(g)
     stem = int(np.bincount(cols).argmax())  # the upright's column
-    top = y0 + rh - 14 - (rows.max() + 1)  # 14 px of padding above the rule under the title
+    top = y0 + rh - padding - (rows.max() + 1)  # padding above the rule under the title
     pil = Image.fromarray(img)
     pil.paste(glyph, (x0 + 2 * cw - stem, top), Image.fromarray((g * 255).astype(np.uint8)))
     img = np.asarray(pil)
@@ -746,3 +758,102 @@ def test_a_pale_bar_before_a_number_flags_it_as_maybe_negative() -> None:
     assert minus.text == "2" and minus.confidence <= 0.5 and ("-2", 0.5) in minus.alternatives
     others = [w for w in words if w.text in ("3", "422")]
     assert len(others) == 2 and all(w.confidence > 0.9 for w in others)
+
+
+def test_column_names_in_a_bold_font_stand_apart_where_their_lines_do_not_line_up() -> None:
+    # A continued table 三 in a bold sans font (200 DPI, character height 31): 自然/人, 企业,
+    # 科研/机构, 社会/公益/组织, 法律/服务/机构, 其他/组织, 合计 set 18-19 px apart, a word gap
+    # (0.6) or a pixel less. Read as one block, they came out as 鈔輛 and the table lost the
+    # columns of 7 rows. Blocks whose lines stand at different heights are cut at a narrower
+    # white; 社会公益组织 and 法律服务机构, level with each other, at a word gap.
+    from pipeline.read.scan import column_lines
+
+    boxes = np.array([[0, 0, 0, 0]] + [
+        [826, 308, 852, 341], [840, 348, 871, 379], [856, 308, 888, 340], [866, 333, 870, 339], [874, 332, 879, 339],
+        [881, 309, 886, 314], [882, 332, 888, 339], [907, 356, 939, 370], [908, 366, 938, 387], [940, 356, 973, 386],
+        [991, 337, 1023, 369], [991, 376, 1004, 408], [1000, 376, 1056, 408], [1024, 338, 1057, 368], [1075, 317, 1088, 348],
+        [1075, 357, 1088, 372], [1075, 395, 1127, 426], [1078, 368, 1104, 387], [1086, 316, 1107, 347], [1094, 356, 1107, 372],
+        [1109, 317, 1141, 332], [1109, 356, 1141, 386], [1109, 395, 1139, 416], [1110, 334, 1140, 348], [1132, 415, 1141, 425],
+        [1160, 325, 1167, 331], [1160, 335, 1167, 347], [1160, 357, 1172, 387], [1160, 394, 1172, 426], [1161, 317, 1168, 323],
+        [1168, 316, 1192, 348], [1169, 394, 1224, 426], [1173, 356, 1192, 387], [1193, 317, 1202, 327], [1193, 316, 1225, 348],
+        [1193, 355, 1225, 388], [1244, 336, 1276, 368], [1244, 375, 1296, 406], [1277, 335, 1310, 368], [1277, 375, 1308, 397],
+        [1301, 395, 1310, 406], [1329, 326, 1375, 356], [1333, 342, 1356, 358], [1363, 327, 1370, 333], [1372, 325, 1394, 357]])
+    ids = list(range(1, len(boxes)))
+    words = sorted((int(boxes[w, 0].min()), int(boxes[w, 1].min())) for line in column_lines(ids, boxes, 31.0) for w in line)
+    assert words == [(826, 308), (840, 348), (907, 356), (991, 337), (991, 376), (1075, 316), (1075, 356), (1075, 395),
+                     (1160, 316), (1160, 355), (1160, 394), (1244, 335), (1244, 375), (1329, 325)]
+
+
+def test_the_strokes_of_one_character_are_not_narrow_like_a_digit() -> None:
+    # 科研/機構 beside 公益/組織 (200 DPI, character height 26), 20 px apart: a word gap, but
+    # the left strokes of 公 and 組 are as narrow as a digit 1, which is cut from its neighbours
+    # only at a wider gap, so the four names were one word. Pieces side by side with
+    # almost no white between them are one character, and not narrow.
+    from pipeline.read.scan import column_lines
+
+    boxes = np.array([[0, 0, 0, 0]] + [
+        [1139, 1857, 1165, 1884], [1139, 1893, 1165, 1920], [1153, 1861, 1157, 1866], [1153, 1868, 1156, 1872],
+        [1168, 1859, 1179, 1881], [1168, 1893, 1194, 1920], [1176, 1858, 1194, 1884], [1214, 1894, 1225, 1911],
+        [1214, 1913, 1217, 1919], [1215, 1858, 1225, 1872], [1217, 1868, 1236, 1884], [1218, 1913, 1221, 1918],
+        [1222, 1894, 1240, 1919], [1229, 1858, 1239, 1872], [1243, 1893, 1269, 1919], [1243, 1913, 1246, 1918],
+        [1244, 1857, 1269, 1883], [1265, 1896, 1268, 1901]])
+    ids = list(range(1, len(boxes)))
+    words = sorted((int(boxes[w, 0].min()), int(boxes[w, 2].max()), int(boxes[w, 1].min()))
+                   for line in column_lines(ids, boxes, 26.0) for w in line)
+    assert words == [(1139, 1194, 1857), (1139, 1194, 1893), (1214, 1269, 1893), (1215, 1269, 1857)]
+
+
+def test_a_heading_numeral_of_two_strokes_stays_in_its_heading() -> None:
+    # 二 主动公开政府信息情况 in a larger font, 二 set off by a space (14 px at character height
+    # 25): its two strokes are no two lines, so the heading is not cut there into 一, 一 and the
+    # rest (table 二 was not found).
+    from pipeline.read.scan import column_lines
+
+    boxes = np.array([[0, 0, 0, 0]] + [
+        [248, 1347, 288, 1351], [251, 1321, 285, 1324], [302, 1316, 342, 1353], [344, 1316, 383, 1355],
+        [346, 1319, 362, 1322], [386, 1318, 402, 1337], [389, 1332, 421, 1355], [408, 1317, 425, 1336],
+        [427, 1318, 467, 1356], [469, 1316, 509, 1356], [511, 1316, 551, 1355], [528, 1325, 550, 1355],
+        [530, 1337, 537, 1346], [552, 1316, 564, 1356], [564, 1316, 593, 1324], [566, 1328, 590, 1331],
+        [566, 1334, 590, 1337], [566, 1341, 590, 1356], [594, 1343, 600, 1353], [599, 1316, 629, 1348],
+        [603, 1343, 626, 1355], [627, 1343, 634, 1351], [636, 1325, 640, 1336], [641, 1316, 649, 1356],
+        [647, 1315, 676, 1333], [650, 1335, 673, 1356], [677, 1335, 687, 1353], [678, 1319, 687, 1328], [686, 1318, 718, 1356]])
+    lines = column_lines(list(range(1, len(boxes))), boxes, 25.0)
+    assert len(lines) == 1 and sorted(i for w in lines[0] for i in w) == list(range(1, len(boxes)))
+
+
+def test_skew_of_a_page_of_short_rows_without_rules() -> None:
+    # Page 3 of a report whose table 三 has no rules, scanned at 200 DPI turned by 0.97 degrees
+    # (the reader's half-resolution ink, 100 DPI): the ink's row profile is nearly flat from
+    # 0.75 to 2.5 degrees, and the search over the whole range took 2.5; rows then chained
+    # into one another and a three-line label was read as one line. The characters' bottoms
+    # tell the angle.
+    from PIL import Image
+
+    from pipeline.read.raster import estimate_skew
+
+    ink = np.array(Image.open(ROOT / "tests" / "data" / "skewed_unruled_rows_100dpi.png").convert("L")) < 128
+    assert 0.7 <= estimate_skew(ink) <= 1.3
+
+
+def test_spaced_digits_with_a_thousands_separator_are_one_number() -> None:
+    # ２８，２７１ read in pieces, one of them "8, 2" (70 px of ink at character height 26: three
+    # full-width characters would be 88).
+    assert reader.cjk_text("8, 2", 70, 26.0) == "8,2"
+    assert reader.cjk_text("1 2", 200, 26.0) == "1 2"
+
+
+def test_a_column_rule_stopping_short_of_the_header_rule_is_drawn_on_to_it() -> None:
+    # The top 18 px of two column rules under a header rule came out paler than the ink
+    # threshold (200 DPI): the rules started below it, the cells on either side met through
+    # the gap, and the header cells of three columns were read as one (其他结果 尚未审结 总计).
+    from pipeline.read import raster
+
+    x0, y0, cw, rh = 150, 300, 150, 60
+    img = _grid_page()
+    for c in (2, 3):
+        # A title cell over columns 2-4 in the top row; below it, the rules start 18 px low.
+        img[y0 + 2:y0 + rh + 18, x0 + c * cw - 2:x0 + c * cw + 2] = 255
+    rul = raster.find_rulings(img < 128, DPI)
+    (table,) = rul.tables
+    labels, _boxes = raster.cell_labels(table, rul.line_mask, DPI)
+    assert len(np.unique(labels)) - 1 == 28  # the title cell, and five cells in every other row

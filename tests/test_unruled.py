@@ -2,6 +2,9 @@
 no wrong number with status ok, and the grid inferred from word positions on hand-made pages."""
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from pipeline import evaluate as ev
@@ -11,6 +14,7 @@ from pipeline.synth import render
 from pipeline.synth.generate import COVERAGE, doc_rng, make_document
 from pipeline.textgrid import TextTable, text_fragment
 
+DATA = Path(__file__).resolve().parent / "data"
 SEED = 5
 RULINGS = ("none", "horizontal", "three_line")
 # Documents i of seed SEED, each forced to COVERAGE[i-1] with the ruling RULINGS[(i-1) % 3]: between
@@ -261,6 +265,38 @@ def test_full_width_digits_read_one_by_one_are_one_number():
     assert reading_text([Word("10", 1229, 178, 1279, 212), Word("1", 1296, 178, 1311, 212)]) == "101"
 
 
+def test_pieces_of_one_word_read_apart_are_one_word_for_the_text_grid():
+    """A scan of a table with horizontal rules only, numbers in full-width digits (measured at
+    200 DPI, word height 32): ６２ read as 6 and 2, ２８，２７１ as 2, 8,2 and 71 (the 1 narrow, so
+    71's two digits look closer than a full-width pitch). The text grid had made each piece a
+    value of its own and lost table 二. Zeros of two columns side by side, and half-width
+    digits half a character apart, stay apart."""
+    from pipeline.lines import join_pieces
+
+    def texts(words: list[Word]) -> list[str]:
+        return [w.text for w in join_pieces(words)]
+
+    assert texts([Word("6", 754, 1131, 766, 1163), Word("2", 783, 1131, 795, 1163)]) == ["62"]
+    pieces = [Word("2", 988, 1273, 1000, 1305), Word("8,2", 1017, 1274, 1087, 1306), Word("71", 1104, 1273, 1143, 1305)]
+    assert texts(pieces) == ["28,271"]
+    assert texts([Word("0", 847, 505, 864, 543), Word("0", 931, 505, 948, 542)]) == ["0", "0"]
+    assert texts([word("12", 100, 10), word("3", 115, 10)]) == ["12", "3"]
+    # ９．５３万元 read as 9.5 and 3万元 (height 35): the unit ends the number's last piece.
+    assert texts([Word("9.5", 1067, 247, 1148, 282), Word("3万元", 1165, 247, 1258, 282)]) == ["9.53万元"]
+    assert texts([word("12", 100, 10), word("3万元", 115, 10)]) == ["12", "3万元"]
+    # １５５．３８ read as 1, 5, 5 and .38 (height 34): the full-width point's ink is left of centre.
+    pieces = [Word("1", 1087, 670, 1103, 704), Word("5", 1120, 670, 1136, 704), Word("5", 1154, 670, 1169, 704),
+              Word(".38", 1192, 670, 1270, 704)]
+    assert texts(pieces) == ["155.38"]
+    # 采购总金额（元） read as two words whose boxes touch: the white between them was the
+    # bracket's advance. Column names that touch without a bracket between them stay apart.
+    assert texts([Word("采购总金额", 1011, 1104, 1161, 1132), Word("（元）", 1163, 1105, 1252, 1132)]) == ["采购总金额（元）"]
+    assert texts([Word("科研机构", 100, 10, 140, 20), Word("社会", 141, 10, 161, 20)]) == ["科研机构", "社会"]
+    # The recogniser's other readings of a piece become readings of the whole.
+    alt = join_pieces([Word("6", 754, 1131, 766, 1163, 0.9, (("5", 0.1),)), Word("2", 783, 1131, 795, 1163)])
+    assert alt[0].alternatives == (("52", 0.1),) and alt[0].confidence == 0.9
+
+
 def test_rows_centred_in_a_wide_label_column_stay_rows_on_a_page_of_their_own():
     """The last rows of table 三 alone on a page take the label columns learned on the page
     before; their labels, centred in a wide column, lie left of its innermost bound. Stacked as
@@ -337,6 +373,50 @@ def test_titles_over_a_tier_of_column_names_are_not_cut_at_the_value_columns():
     texts = [c.text for c in fragment.cells]
     assert "未经复议直接起诉" in texts and "复议后起诉" in texts and "行政诉讼" in texts
     assert grid_text(fragment)[-1] == [str(k) for k in range(15)]
+
+
+def test_a_title_wrapped_onto_a_second_line_over_column_names_stays_whole():
+    """Table 四 of a 200-DPI scan, a row of values without labels: 行政诉讼（未经复议直接起诉）
+    wraps onto a second line (诉）) that stands over the column names. Its first line, over
+    a wrapped line and not over names directly, was taken for column names that ran
+    together and cut at the value columns, and the five cells of 未经复议直接起诉 were lost."""
+    read = [
+        ("行政诉讼（未经复议直接起", 612, 358, 1012, 394), ("行政诉讼（复议后起诉）", 1057, 381, 1426, 417),
+        ("行政复议", 317, 382, 451, 418), ("诉）", 778, 404, 847, 440), ("其他", 351, 466, 417, 502),
+        ("尚未", 439, 466, 502, 502), ("其他", 778, 466, 846, 502), ("尚未", 867, 466, 930, 502),
+        ("结果", 1122, 466, 1188, 502), ("其他", 1207, 466, 1274, 502), ("尚未", 1296, 466, 1359, 502),
+        ("结果", 265, 467, 331, 503), ("结果", 694, 467, 759, 503), ("维持", 179, 490, 246, 526),
+        ("维持", 607, 490, 674, 526), ("总计", 950, 490, 1017, 526), ("维持", 1036, 490, 1102, 526),
+        ("总计", 1379, 490, 1445, 526), ("总计", 522, 490, 588, 526), ("纠正", 693, 512, 759, 548),
+        ("审结", 865, 512, 930, 548), ("纠正", 1122, 512, 1188, 548), ("结果", 1208, 512, 1273, 548),
+        ("审结", 1293, 512, 1359, 548), ("纠正", 265, 513, 331, 549), ("结果", 351, 513, 416, 549),
+        ("审结", 437, 513, 502, 549), ("结果", 779, 513, 845, 549),
+    ]
+    values = [(204, 219), (291, 305), (377, 390), (462, 477), (547, 562), (633, 648), (719, 734), (805, 819),
+              (890, 905), (976, 990), (1062, 1076), (1147, 1162), (1233, 1247), (1319, 1333), (1404, 1419)]
+    words = [Word(t, x0, top, x1, bottom) for t, x0, top, x1, bottom in read]
+    words += [Word(str(k), x0, 575, x1, 611) for k, (x0, x1) in enumerate(values)]
+    page = Page(4, 1655, 2339, words=words, unit="px", dpi=200)
+    fragment = text_fragment(page, 340, 620)
+    assert len(fragment.xs) == 16  # fifteen value columns
+    assert "行政诉讼（未经复议直接起诉）" in [c.text for c in fragment.cells]
+    assert grid_text(fragment)[-1] == [str(k) for k in range(15)]
+
+
+def test_the_last_character_of_a_wrapped_label_read_apart_stays_in_the_label_column():
+    """Table 三 of a 150-DPI scan without rules, as read (tests/data: the reader's words of the
+    page): 二、部分公开（区分处理的，只计这一情形，不计其他情形） wraps with its 不 read as a word
+    of its own, just right of the longest row label and left of the values. Placed in the
+    first value column, it made the row a title and its seven values one cell, and the table
+    lost 150 cells."""
+    data = json.loads((DATA / "unruled_s3_150dpi_words.json").read_text(encoding="utf-8"))
+    words = [Word(t, x0, top, x1, bottom) for t, x0, top, x1, bottom in data["words"]]
+    page = Page(2, 1241, 1754, words=words, unit="px", dpi=150)
+    fragment = text_fragment(page, 590, 1754)
+    assert fragment.xs[4] > 644  # the label columns end after 不 (626-644)
+    rows = grid_text(fragment)
+    assert ["0", "2", "0", "0", "0", "0", "2"] in [r[-7:] for r in rows]
+    assert sum(1 for r in rows if r[-7:] == ["0"] * 7) >= 10
 
 
 def test_a_label_across_the_label_columns_of_a_scan_is_not_cut_at_them():

@@ -129,7 +129,10 @@ def estimate_skew(ink: np.ndarray, max_deg: float = 5.0) -> float:
     Projection-profile search: for each candidate angle, rotate the ink points and histogram
     their rows; ruling lines and text lines give the sharpest profile (largest sum of squares)
     when level. The long rulings of a table dominate, so on table pages this is the ruling
-    angle; on prose pages it is the text-line angle.
+    angle; on prose pages it is the text-line angle. The search starts from the angle at which
+    the characters' bottoms line up (_baseline_skew) and looks half a degree either side: on a
+    page of short table rows without rules the ink profile is nearly flat over two degrees, and
+    a search over the whole range took 2.5 degrees for 1.0.
     """
     ys, xs = np.nonzero(ink)
     if len(xs) < 200:
@@ -138,23 +141,39 @@ def estimate_skew(ink: np.ndarray, max_deg: float = 5.0) -> float:
         step = len(xs) // 100_000 + 1
         ys, xs = ys[::step], xs[::step]
     cx, cy = ink.shape[1] / 2, ink.shape[0] / 2
-    x = xs.astype(np.float32) - cx
-    y = ys.astype(np.float32) - cy
-    n_bins = int(ink.shape[0] * 1.2)
-
-    def score(deg: float) -> float:
-        a = math.radians(deg)
-        # Row of the point after cv2's rotation by ``deg`` (counter-clockwise on screen).
-        yr = x * -math.sin(a) + y * math.cos(a)
-        h, _ = np.histogram(yr, bins=n_bins, range=(-n_bins / 2, n_bins / 2))
-        h = h.astype(np.float64)
-        return float((h * h).sum())
-
-    best = 0.0
-    for step, span in ((0.5, max_deg), (0.1, 0.5), (0.02, 0.1)):
+    best = _baseline_skew(ink, max_deg)
+    for step, span in ((0.1, 0.5), (0.02, 0.1)):
         cands = np.arange(best - span, best + span + 1e-9, step)
-        best = float(max(cands, key=score))
+        best = float(max(cands, key=lambda deg: _profile_score(xs - cx, ys - cy, deg, ink.shape[0])))
     return round(best, 3)
+
+
+def _profile_score(x: np.ndarray, y: np.ndarray, deg: float, height: int, weights: np.ndarray | None = None) -> float:
+    """The sharpness of the row profile of points (x, y about the page centre) rotated by
+    ``deg`` the way cv2 rotates an image: the sum of squares of its one-pixel bins."""
+    a = math.radians(deg)
+    yr = x * -math.sin(a) + y * math.cos(a)
+    n_bins = int(height * 1.2)
+    h, _ = np.histogram(yr, bins=n_bins, range=(-n_bins / 2, n_bins / 2), weights=weights)
+    h = h.astype(np.float64)
+    return float((h * h).sum())
+
+
+def _baseline_skew(ink: np.ndarray, max_deg: float) -> float:
+    """A coarse skew (0.25-degree steps) from the bottom centres of character-sized
+    components, each weighted by its width: the bottoms of a line's characters stand level
+    however short the line, where its ink rows blur over a wide range of angles. 0 where the
+    page has too few characters."""
+    n, _labels, stats, _c = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    w, h = stats[1:, 2], stats[1:, 3]
+    if n < 20 or not (h > 3).any():
+        return 0.0
+    size = float(np.median(h[h > 3]))
+    ok = (h >= 0.5 * size) & (h <= 3 * size) & (w <= 3 * size)
+    x = (stats[1:, 0] + w / 2)[ok].astype(np.float64) - ink.shape[1] / 2
+    y = (stats[1:, 1] + h)[ok].astype(np.float64) - ink.shape[0] / 2
+    cands = np.arange(-max_deg, max_deg + 1e-9, 0.25)
+    return float(max(cands, key=lambda deg: _profile_score(x, y, deg, ink.shape[0], w[ok].astype(np.float64))))
 
 
 ORIENT_LONG_SIDE = 1000  # px: the page is looked at this small for its orientation (about 85 DPI on A4)
@@ -511,6 +530,12 @@ def find_rulings(ink: np.ndarray, dpi: float, seal: np.ndarray | None = None) ->
 
     hs = [_cut_text_ends(h, vs, touches, img, hmask, True, max_thick, tol, dpi) for h in hs]
     vs = [_cut_text_ends(v, hs, touches, img, vmask, False, max_thick, tol, dpi) for v in vs]
+    # Only long rules of a grid are drawn on to the rules they stop short of (the strokes of a
+    # heading's characters, so lengthened, joined the rules around it into a table), and only
+    # once rule ends running into text are cut back (未's upright over a column rule, drawn on
+    # to the rule above, split the title cell).
+    vs = [_snap_ends(v, hs, gap, tol) if v[2] - v[1] >= SNAP_LEAST_IN * dpi else v for v in vs]
+    hs = [_snap_ends(h, vs, gap, tol) if h[2] - h[1] >= SNAP_LEAST_IN * dpi else h for h in hs]
     tables = [t for t in _group_tables(hs, vs, touches, tol, img, seal, dpi) if _plausible_table(t, dpi)]
     # A rule outside the grids crosses nothing: every stroke hanging from it counts. The top
     # strokes of a bold heading's characters join into a run that passed above only because
@@ -528,6 +553,21 @@ def find_rulings(ink: np.ndarray, dpi: float, seal: np.ndarray | None = None) ->
     # DPI, bridged above) are rule ink too: left in the text, they read as 一 beside a digit.
     line_mask |= (_drawn(img.shape, horizontal, vertical, max(3, int(round(1.5 * u)))) & img).astype(bool)
     return Rulings(line_mask=line_mask, tables=tables, loose=loose)
+
+
+SNAP_LEAST_IN = 0.5  # a rule at least this long (inches) is drawn on to a rule it stops short of
+
+
+def _snap_ends(line: tuple[int, int, int], others: list[tuple[int, int, int]], gap: int, tol: int) -> tuple[int, int, int]:
+    """``line`` with each end that stops short of a crossing rule, by no more than ``gap``,
+    drawn on to it: rules end at rules. The last 18 px of a column rule under a header rule,
+    a shade paler than the rest, fell below the ink threshold, and the header cells of three
+    columns were taken for one."""
+    pos, a, b = line
+    across = [o[0] for o in others if o[1] - tol <= pos <= o[2] + tol]
+    before = [o for o in across if a - gap <= o < a - tol]
+    after = [o for o in across if b + tol < o <= b + gap]
+    return pos, max(before, default=a), min(after, default=b)
 
 
 def _cut_text_ends(line: tuple[int, int, int], others: list[tuple[int, int, int]], touches: Callable,

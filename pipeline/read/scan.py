@@ -35,7 +35,7 @@ import itertools
 import re
 import unicodedata
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence, Union
 
@@ -48,6 +48,7 @@ from pipeline.errors import InputError
 from pipeline.meta import TITLE_LINES, ends_title
 from pipeline.read import ReadOptions, raster
 from pipeline.read.ocr import DEFAULT_BATCH, Reading, get_recognizer
+from pipeline.text import CLOSING, OPENING
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
 # An A4 page at 600 DPI is 35 Mpx; anything over this is not a page scan but a decompression
@@ -429,12 +430,13 @@ def _split_at_gaps(ids: Sequence[int], boxes: np.ndarray, gap: float, H: float,
     ``narrow_gap``."""
     narrow_gap = gap if narrow_gap is None else narrow_gap
     order = sorted(ids, key=lambda i: boxes[i, 0])
+    pieces = _side_by_side_pieces(order, boxes, H)
     parts: list[list[int]] = [[]]
     right, right_narrow = 0.0, False
     rows = (0, 0)  # the rows of the part so far
     for k, i in enumerate(order):
         x0, y0, x1, y1 = boxes[i]
-        narrow = x1 - x0 <= NARROW * H
+        narrow = x1 - x0 <= NARROW * H and i not in pieces
         # A stroke across the gap joins a component to the part before: it runs in rows they
         # share (the part's, not its last component's: the top stroke of a faint 二 after 第,
         # whose rightmost piece is low).
@@ -452,6 +454,20 @@ def _split_at_gaps(ids: Sequence[int], boxes: np.ndarray, gap: float, H: float,
         if end >= right:
             right, right_narrow = end, narrow and not mark
     return parts
+
+
+def _side_by_side_pieces(ids: Sequence[int], boxes: np.ndarray, H: float) -> set[int]:
+    """The components with another beside them, in rows they share, no more than PIECE_GAP
+    away: pieces of one wider character (the 糸 of 組, the strokes of 公), which are not narrow
+    however narrow each is. Two digits 1 of one number stand further apart."""
+    b = boxes[list(ids)].astype(np.float64)
+    if len(b) < 2:
+        return set()
+    rows = np.minimum(b[:, None, 3], b[None, :, 3]) - np.maximum(b[:, None, 1], b[None, :, 1])
+    white = np.maximum(b[:, None, 0], b[None, :, 0]) - np.minimum(b[:, None, 2], b[None, :, 2])
+    near = (rows > 0) & (white <= PIECE_GAP * H)
+    np.fill_diagonal(near, False)
+    return {int(ids[k]) for k in np.flatnonzero(near.any(axis=1))}
 
 
 def _bridged(faint: np.ndarray | None, x0: int, x1: int, top: int, bottom: int, H: float) -> bool:
@@ -497,7 +513,9 @@ def group_lines(ids: np.ndarray, boxes: np.ndarray, H: float, split_gap: float) 
 
 WORD_GAP = 0.6  # character heights: white between two words of a line (two cells of a table without rules)
 NARROW_GAP = 0.8  # the same beside a narrow component (a digit, a bracket)
+BLOCK_GAP = 0.45  # character heights: white between blocks whose lines stand at different heights (_block_cut; within a line of SimSun at most 0.3, YaHei 0.05)
 NARROW = 0.45  # character heights: a component at most this wide is narrow
+PIECE_GAP = 0.12  # character heights: the most white between side-by-side pieces of one character (糸|且 of 組)
 LARGER_FONT = 1.3  # a line whose characters are this much higher than the page's is in a larger font (a heading)
 BRIDGE_WHITE = 0.25  # character heights: the most paper a faint stroke across a gap may leave
 STROKE_RUN = 0.25  # character heights: faint ink at least this long across a gap is a stroke
@@ -527,13 +545,41 @@ def column_lines(ids: Sequence[int], boxes: np.ndarray, H: float, faint: np.ndar
             # 33) stand as close as half a prose character: blocks are cut at the word gap
             # of their own type.
             hb = own if own * LARGER_FONT < H else h
-            blocks = _split_at_gaps(run, boxes, WORD_GAP * hb, hb, NARROW_GAP * hb, faint)
+            blocks = _block_cut(run, boxes, hb, faint)
             if len(blocks) > 1:
                 for block in blocks:
                     out += column_lines(block, boxes, H, faint, depth + 1)
                 continue
         out.append(_split_at_gaps(run, boxes, WORD_GAP * h, h, NARROW_GAP * h, faint))
     return out
+
+
+def _block_cut(run: Sequence[int], boxes: np.ndarray, h: float, faint: np.ndarray | None) -> list[list[int]]:
+    """A run of several lines cut into side-by-side blocks at the white columns down it: at a
+    word gap, and at a narrower one (BLOCK_GAP) where the blocks on its two sides have their
+    lines at different heights (two-line column names beside three-line ones, set 0.6
+    characters apart in a bold font). Blocks whose lines stand level are cut only at a word
+    gap: the lines of a long wrapped label, chained by a little skew, have white columns as
+    wide as that between some of their characters."""
+    blocks = _split_at_gaps(run, boxes, BLOCK_GAP * h, h, NARROW_GAP * h, faint)
+    joined = [blocks[0]]
+    for block in blocks[1:]:
+        left = joined[-1]
+        white = boxes[block, 0].min() - boxes[left, 2].max()
+        if white <= WORD_GAP * h and _level_lines(left, block, boxes, h):
+            left += block
+        else:
+            joined.append(block)
+    return joined
+
+
+def _level_lines(a: Sequence[int], b: Sequence[int], boxes: np.ndarray, h: float) -> bool:
+    """Whether two blocks have as many lines as each other, each at the same height; or
+    either has no line of characters at all (the two strokes of 二, which are no two lines)."""
+    rows = [[(y0, y1) for r in _row_runs(x, boxes, h)
+             for y0, y1 in [(boxes[r, 1].min(), boxes[r, 3].max())] if y1 - y0 >= 0.5 * h] for x in (a, b)]
+    return not all(rows) or len(rows[0]) == len(rows[1]) and all(
+        abs(p[0] - q[0]) <= 0.3 * h and abs(p[1] - q[1]) <= 0.3 * h for p, q in zip(*rows))
 
 
 def _run_char_height(b: np.ndarray, H: float) -> float:
@@ -1035,7 +1081,9 @@ def page_crops(prep: raster.Prepared, rul: raster.Rulings, prose: str = "skim",
                     crops[-1].title = True
                     crops[-1].whole = make_crop(prep, ink, line, H_txt, None, rules)
                 continue
-            if running and len(words) == 1 and n not in title:
+            if running and len(words) == 1 and n not in title and len(line) > 3:
+                # (A line of three components or fewer is a cell's mark maybe, a slash alone on
+                # its line beside a two-line label: read below, by its shape first.)
                 crops.append(make_crop(prep, ink, line, H_txt, None, rules, digits=False))
                 continue
             for word in words:
@@ -1068,7 +1116,7 @@ _FULL_WIDTH = str.maketrans({"(": "（", ")": "）", ":": "：", ";": "；", "?"
 _AMBIGUOUS = "():;?!,"  # the recogniser writes these for both the half- and the full-width mark
 _COMMA = re.compile(r"(?<![0-9]),|,(?![0-9])")
 _SPACE = re.compile(r"\s+")
-_SPACED_DIGITS = re.compile(r"^(?=.*\s)[+-]?\s*\d[\d.]*(?:\s+[\d.]*\d)*$")
+_SPACED_DIGITS = re.compile(r"^(?=.*\s)[+-]?\s*\d[\d.,]*(?:\s+[\d.,]*\d)*$")
 EM_PER_INK = 1.13  # a Chinese character's advance over the height of its ink (SimSun, YaHei: 1.08-1.18)
 
 
@@ -1104,8 +1152,6 @@ def cjk_text(text: str, ink_width: float, H: float) -> str:
 SIZE_PER_INK = 1.2  # the font size over the height of a Chinese character's ink (SimSun at 200 DPI: 1.19-1.21; 1.12 for traditional characters)
 BEARING = 0.06  # character heights: white on each side of a Chinese character's ink in its advance box
 MARK_WHITE = 0.65  # character heights: white beside the ink of a full-width bracket or mark
-OPENING = "（「『【《〈“‘"
-CLOSING = "，。、；：）」』】》〉”’．！？"
 
 
 def word_box(box: tuple[int, int, int, int], text: str, H: float) -> tuple[float, float, float, float]:
@@ -1237,7 +1283,7 @@ def read_page(img: np.ndarray, number: int, dpi: float, options: ReadOptions = R
         readings[k] = r
     whole = _title_runs_on(crops, readings)
     for k, r in zip(whole, rec.recognize([crops[k].whole.image for k in whole], batch_size) if whole else []):
-        crops[k], readings[k] = crops[k].whole, r
+        crops[k], readings[k] = replace(crops[k].whole, em=crops[k].em), r
     pending = list(range(len(crops)))
     for _ in range(3):  # heading found in a skimmed line -> full line -> unsqueezed if digits
         redo = [(k, crops[k].redo(readings[k])) for k in pending if crops[k].redo is not None]
@@ -1245,7 +1291,8 @@ def read_page(img: np.ndarray, number: int, dpi: float, options: ReadOptions = R
         if not redo:
             break
         for (k, c), r in zip(redo, rec.recognize([c.image for _, c in redo], batch_size)):
-            crops[k], readings[k] = c, r
+            # The line read again keeps its character height (word boxes, spaced digits).
+            crops[k], readings[k] = replace(c, em=crops[k].em), r
         pending = [k for k, _ in redo]
     for k, c in enumerate(crops):
         r = readings[k]
