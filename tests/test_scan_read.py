@@ -819,6 +819,15 @@ def test_a_heading_numeral_of_two_strokes_stays_in_its_heading() -> None:
         [647, 1315, 676, 1333], [650, 1335, 673, 1356], [677, 1335, 687, 1353], [678, 1319, 687, 1328], [686, 1318, 718, 1356]])
     lines = column_lines(list(range(1, len(boxes))), boxes, 25.0)
     assert len(lines) == 1 and sorted(i for w in lines[0] for i in w) == list(range(1, len(boxes)))
+    # 二、 主动公开情况, set off by a word gap: 二、 is a word of its own, but one word, not
+    # one line per stroke (read 一 and —, the heading was lost).
+    boxes = np.array([[0, 0, 0, 0]] + [
+        [337, 365, 377, 369], [340, 338, 374, 342], [381, 364, 390, 373], [420, 333, 461, 372], [462, 333, 502, 373],
+        [464, 336, 481, 340], [504, 335, 520, 355], [508, 350, 540, 373], [527, 335, 545, 354], [546, 333, 629, 374],
+        [602, 352, 626, 374], [630, 337, 640, 347], [630, 353, 640, 372], [638, 335, 670, 374]])
+    lines = column_lines(list(range(1, len(boxes))), boxes, 25.0)
+    words = sorted(sorted(w) for line in lines for w in line)
+    assert words == [[1, 2, 3], list(range(4, len(boxes)))]
 
 
 def test_skew_of_a_page_of_short_rows_without_rules() -> None:
@@ -857,3 +866,22 @@ def test_a_column_rule_stopping_short_of_the_header_rule_is_drawn_on_to_it() -> 
     (table,) = rul.tables
     labels, _boxes = raster.cell_labels(table, rul.line_mask, DPI)
     assert len(np.unique(labels)) - 1 == 28  # the title cell, and five cells in every other row
+
+
+def test_a_faint_stroke_below_the_next_characters_first_piece_still_bridges_the_gap() -> None:
+    # 上一年项目数量 at 150 DPI (character height 19): 一 is paler than the ink threshold and
+    # leaves 27 px of white between 上 and 年. Its faint stroke runs at mid-height, below the
+    # first (top) piece of 年; measured in that piece's rows only, it joined nothing, and the
+    # column name came out as 上一 and 一年项目数量.
+    from pipeline.read.scan import _split_at_gaps
+
+    boxes = np.array([
+        [0, 0, 0, 0],
+        [454, 144, 458, 163], [461, 150, 464, 152], [463, 161, 466, 163],  # 上
+        [493, 144, 499, 151], [494, 152, 498, 158], [501, 147, 505, 164], [508, 146, 511, 148], [509, 156, 512, 159],  # 年
+    ])
+    faint = np.zeros((200, 600), bool)
+    faint[152:156, 467:491] = True  # 一, faint
+    parts = _split_at_gaps(list(range(1, 9)), boxes, 0.6 * 19, 19.0, 0.8 * 19, faint)
+    assert len(parts) == 1
+    assert len(_split_at_gaps(list(range(1, 9)), boxes, 0.6 * 19, 19.0, 0.8 * 19, np.zeros_like(faint))) == 2

@@ -430,6 +430,7 @@ def _split_at_gaps(ids: Sequence[int], boxes: np.ndarray, gap: float, H: float,
     ``narrow_gap``."""
     narrow_gap = gap if narrow_gap is None else narrow_gap
     order = sorted(ids, key=lambda i: boxes[i, 0])
+    starts = boxes[order, 0] if order else np.zeros(0)
     pieces = _side_by_side_pieces(order, boxes, H)
     parts: list[list[int]] = [[]]
     right, right_narrow = 0.0, False
@@ -439,8 +440,11 @@ def _split_at_gaps(ids: Sequence[int], boxes: np.ndarray, gap: float, H: float,
         narrow = x1 - x0 <= NARROW * H and i not in pieces
         # A stroke across the gap joins a component to the part before: it runs in rows they
         # share (the part's, not its last component's: the top stroke of a faint 二 after 第,
-        # whose rightmost piece is low).
-        shared = (max(int(y0), rows[0]), min(int(y1), rows[1]))
+        # whose rightmost piece is low; nor the next component's alone, but its character's,
+        # the pieces starting within half a character: the faint 一 between 上 and 年 runs
+        # below 年's first piece).
+        ahead = order[k:int(np.searchsorted(starts, x0 + 0.5 * H, side="right"))]
+        shared = (max(int(boxes[ahead, 1].min()), rows[0]), min(int(boxes[ahead, 3].max()), rows[1]))
         if (k and x0 - right > (narrow_gap if narrow or right_narrow else gap)
                 and not _bridged(faint, int(right), int(x0), *shared, H)):
             parts.append([])
@@ -548,7 +552,9 @@ def column_lines(ids: Sequence[int], boxes: np.ndarray, H: float, faint: np.ndar
             blocks = _block_cut(run, boxes, hb, faint)
             if len(blocks) > 1:
                 for block in blocks:
-                    out += column_lines(block, boxes, H, faint, depth + 1)
+                    # A block with no line of characters is one character of strokes (二、 of a
+                    # heading set off by a space): one line, not a line per stroke.
+                    out += column_lines(block, boxes, H, faint, depth + 1) if _char_rows(block, boxes, hb) else [[block]]
                 continue
         out.append(_split_at_gaps(run, boxes, WORD_GAP * h, h, NARROW_GAP * h, faint))
     return out
@@ -576,10 +582,16 @@ def _block_cut(run: Sequence[int], boxes: np.ndarray, h: float, faint: np.ndarra
 def _level_lines(a: Sequence[int], b: Sequence[int], boxes: np.ndarray, h: float) -> bool:
     """Whether two blocks have as many lines as each other, each at the same height; or
     either has no line of characters at all (the two strokes of 二, which are no two lines)."""
-    rows = [[(y0, y1) for r in _row_runs(x, boxes, h)
-             for y0, y1 in [(boxes[r, 1].min(), boxes[r, 3].max())] if y1 - y0 >= 0.5 * h] for x in (a, b)]
+    rows = [_char_rows(a, boxes, h), _char_rows(b, boxes, h)]
     return not all(rows) or len(rows[0]) == len(rows[1]) and all(
         abs(p[0] - q[0]) <= 0.3 * h and abs(p[1] - q[1]) <= 0.3 * h for p, q in zip(*rows))
+
+
+def _char_rows(ids: Sequence[int], boxes: np.ndarray, h: float) -> list[tuple[int, int]]:
+    """The rows (top, bottom) of ``ids`` at least half a character high: its lines of
+    characters, not the strokes of 二 or 三."""
+    return [(y0, y1) for r in _row_runs(ids, boxes, h)
+            for y0, y1 in [(int(boxes[r, 1].min()), int(boxes[r, 3].max()))] if y1 - y0 >= 0.5 * h]
 
 
 def _run_char_height(b: np.ndarray, H: float) -> float:
