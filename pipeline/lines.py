@@ -29,8 +29,8 @@ def group_lines(words: list[Word]) -> list[list[Word]]:
 def reading_text(words: list[Word]) -> str:
     """Lines joined directly (a wrapped label is one label); a visible gap inside a line becomes a
     space, so that two numbers side by side in one cell do not read as one number, but for
-    digits set a full-width pitch apart (１０１ in a wide font, read as 10 and 1 on a scan):
-    one number."""
+    the pieces of one word (join_pieces: １０１ in a wide font, read as 10 and 1 on a scan, is
+    one number)."""
     parts = []
     for line in group_lines(join_pieces(words)):
         for prev, word in zip([None, *line], line):
@@ -97,14 +97,10 @@ def _digit_centres(word: Word, unit: bool = False) -> list[float]:
     """The centres of the characters of ``word``, evenly spaced, where it is a number (digits,
     and the separators that a full-width number sets at the same pitch: ２８，２７１), followed by
     a unit of one or two Chinese characters if ``unit``; else []."""
-    text = _plain(word)
+    text = unicodedata.normalize("NFKC", word.text.strip())
     if not (_NUMBER_UNIT if unit else _NUMBER).fullmatch(text):
         return []
     n = len(text)
     inset = min(DIGIT_HALF_INK * (word.bottom - word.top), (word.x1 - word.x0) / 2)
     first, last = word.x0 + inset, word.x1 - inset
     return [first + k * (last - first) / max(n - 1, 1) for k in range(n)]
-
-
-def _plain(word: Word) -> str:
-    return unicodedata.normalize("NFKC", word.text.strip())

@@ -885,3 +885,17 @@ def test_a_faint_stroke_below_the_next_characters_first_piece_still_bridges_the_
     parts = _split_at_gaps(list(range(1, 9)), boxes, 0.6 * 19, 19.0, 0.8 * 19, faint)
     assert len(parts) == 1
     assert len(_split_at_gaps(list(range(1, 9)), boxes, 0.6 * 19, 19.0, 0.8 * 19, np.zeros_like(faint))) == 2
+
+
+def test_dashes_of_two_rows_one_over_the_other_stay_two_marks() -> None:
+    # Two rows of zeros printed as dashes beside a vertical label (tests/data: the page's ink
+    # components): each column of values is a block of two dashes with no line of characters.
+    # Taken for one character of strokes, like 二、 of a heading, they were read as 二 and the
+    # rows lost their values.
+    from pipeline.read.scan import column_lines
+
+    data = json.loads((ROOT / "tests" / "data" / "dash_rows_200dpi_boxes.json").read_text(encoding="utf-8"))
+    boxes = np.array([[0, 0, 0, 0]] + data["boxes"])
+    lines = column_lines(list(range(1, len(boxes))), boxes, 26.0)
+    dashes = [w for line in lines for w in line if boxes[w, 0].min() >= 800]
+    assert len(dashes) == 14 and all(len(w) == 1 for w in dashes)  # seven columns, two rows

@@ -140,11 +140,12 @@ def estimate_skew(ink: np.ndarray, max_deg: float = 5.0) -> float:
     if len(xs) > 100_000:  # plenty for a 0.02-degree profile, and half the time
         step = len(xs) // 100_000 + 1
         ys, xs = ys[::step], xs[::step]
-    cx, cy = ink.shape[1] / 2, ink.shape[0] / 2
+    x = xs.astype(np.float32) - ink.shape[1] / 2
+    y = ys.astype(np.float32) - ink.shape[0] / 2
     best = _baseline_skew(ink, max_deg)
     for step, span in ((0.1, 0.5), (0.02, 0.1)):
         cands = np.arange(best - span, best + span + 1e-9, step)
-        best = float(max(cands, key=lambda deg: _profile_score(xs - cx, ys - cy, deg, ink.shape[0])))
+        best = float(max(cands, key=lambda deg: _profile_score(x, y, deg, ink.shape[0])))
     return round(best, 3)
 
 

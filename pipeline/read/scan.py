@@ -551,10 +551,15 @@ def column_lines(ids: Sequence[int], boxes: np.ndarray, H: float, faint: np.ndar
             hb = own if own * LARGER_FONT < H else h
             blocks = _block_cut(run, boxes, hb, faint)
             if len(blocks) > 1:
-                for block in blocks:
-                    # A block with no line of characters is one character of strokes (二、 of a
-                    # heading set off by a space): one line, not a line per stroke.
-                    out += column_lines(block, boxes, H, faint, depth + 1) if _char_rows(block, boxes, hb) else [[block]]
+                rows = [_char_rows(block, boxes, hb) for block in blocks]
+                for k, block in enumerate(blocks):
+                    # A block of strokes alone, within a line of characters of a block beside
+                    # it, is one character (二、 of a heading set off by a space): one line, not
+                    # a line per stroke. (Dashes of two rows, one over the other, are two.)
+                    top, bottom = boxes[block, 1].min(), boxes[block, 3].max()
+                    beside = [r for j in (k - 1, k + 1) if 0 <= j < len(blocks) for r in rows[j]]
+                    one = not rows[k] and any(a - 0.3 * hb <= top and bottom <= b + 0.3 * hb for a, b in beside)
+                    out += [[block]] if one else column_lines(block, boxes, H, faint, depth + 1)
                 continue
         out.append(_split_at_gaps(run, boxes, WORD_GAP * h, h, NARROW_GAP * h, faint))
     return out
