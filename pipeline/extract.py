@@ -115,6 +115,8 @@ def _cell_output(mapped: MappedCell) -> dict[str, Any]:
         # Without rules a blank cell can slip into its neighbour's place, and a wrapped label into
         # the wrong row, in ways the identities do not always reveal.
         notes.append("table without ruling: cell placed from word positions")
+    if cell.spills:
+        notes.append("its text runs into the next cell (a rule lost, or two cells read as one)")
     alternatives = _alternatives(cell)
     if parsed.problem:
         notes.append(parsed.problem)

@@ -22,6 +22,7 @@ class GridCell:
     page: int
     words: list[Word] = field(default_factory=list)
     inferred: bool = False  # from a grid inferred from word positions
+    spills: bool = False  # a word of it runs far into the next cell (a rule lost, rebuilt through the word)
 
     @cached_property
     def text(self) -> str:
@@ -182,8 +183,14 @@ def _ruled(intervals: list[tuple[float, float]], lo: float, hi: float) -> bool:
     return covered >= COVERAGE * span
 
 
+SPILL = 0.25  # share of a word's width beyond its cell's side from which it runs into the next cell
+
+
 def assign_words(fragments: list[Fragment], words: list[Word]) -> None:
-    """Put each word into the cell that holds its centre."""
+    """Put each word into the cell that holds its centre. A word a quarter of whose width lies
+    beyond a side of its cell marks the cell ``spills``: on a scan, a rule lost under a seal and
+    rebuilt from the rows around it can cut through the text of a merged region (本年废止数量
+    现行有效数量 read as one word), which then stands in one cell for two."""
     for word in words:
         for fragment in fragments:
             fx0, ftop, fx1, fbottom = fragment.bbox
@@ -193,5 +200,7 @@ def assign_words(fragments: list[Fragment], words: list[Word]) -> None:
                 x0, top, x1, bottom = cell.bbox
                 if x0 <= word.cx <= x1 and top <= word.cy <= bottom:
                     cell.words.append(word)
+                    beyond = max(x0 - word.x0, word.x1 - x1, 0.0)
+                    cell.spills = cell.spills or beyond > SPILL * (word.x1 - word.x0)
                     break
             break

@@ -60,6 +60,9 @@ def _column_notes(column: Column | None) -> list[str]:
     notes = []
     if column is not None and column.contested:
         notes.append(f"two header cells read as the same column {column.id!r}; kept {' / '.join(column.header)!r}")
+    if column is not None and column.spilled:
+        notes.append(f"the header of column {column.id!r} runs into the next column: "
+                     f"{' / '.join(column.header)!r} (a rule lost, or two headers read as one)")
     if column is not None and column.by_place and column.score < PLACE_SURE:
         notes.append(f"column {column.id!r} named by its place in the form; its header reads {' / '.join(column.header)!r}")
     return notes

@@ -27,6 +27,7 @@ class Column:
     score: float
     contested: bool = False  # another header cell was read as the same column
     by_place: bool = False  # named by its place among the named columns of a fixed form, not by its header
+    spilled: bool = False  # its header text runs into the next column (GridCell.spills)
 
     def holds(self, cell: GridCell) -> bool:
         return self.x0 - 1 <= cell.x_center <= self.x1 + 1
@@ -153,12 +154,13 @@ def columns_from_header(header_rows: list[list[GridCell]], name_column: ColumnNa
         if named is None or named[1] * 100 < COLUMN_SCORE:
             names.append(None)
             continue
-        column = Column(named[0], leaf.bbox[0], leaf.bbox[2], path, named[1])
+        column = Column(named[0], leaf.bbox[0], leaf.bbox[2], path, named[1], spilled=leaf.spills)
         names.append(column)
         rival = matched.get(column.id)
         if rival is not None:
             winner = column if column.score > rival.score else rival
-            column = Column(winner.id, winner.x0, winner.x1, winner.header, winner.score, contested=True)
+            column = Column(winner.id, winner.x0, winner.x1, winner.header, winner.score, contested=True,
+                            spilled=winner.spilled)
         matched[column.id] = column
     if order:
         for column in _by_place(leaves, names, order, all_header, name_column):

@@ -41,3 +41,25 @@ def test_a_breakdown_row_never_takes_the_place_of_its_main_row() -> None:
     by_key = {m.key: m for m in result.cells}
     assert by_key["s2.normative_docs.new_made"].cell is None
     assert [u["printed_label"] for u in result.unmapped] == ["其中：党内规范性文件"]
+
+
+def test_a_header_read_across_a_rebuilt_column_rule_flags_its_column() -> None:
+    # A 150-DPI scan: the rule between 本年废止数量 and 现行有效数量 lost under a seal in the
+    # header row and rebuilt from the rows below, but the two names were read as one word across
+    # it. The word stands in one cell, whose column took the 13 of 现行有效数量 for 本年废止数量,
+    # with nothing to tell: a cell whose words run far into the next cell is flagged.
+    from pipeline.document import Page, Segment, Word
+    from pipeline.grid import find_fragments
+
+    xs, ys = [0.0, 200.0, 300.0, 400.0, 500.0], [0.0, 20.0, 40.0, 60.0]
+    segments = [Segment(xs[0], y, xs[-1], y) for y in ys] + [Segment(x, ys[0], x, ys[-1]) for x in xs]
+    words = [Word("信息内容", 5, 5, 53, 15), Word("本年制发件数", 205, 5, 277, 15),
+             Word("本年废止数量现行有效数量", 330, 5, 474, 15),
+             Word("规章", 5, 25, 29, 35), Word("0", 205, 25, 211, 35), Word("0", 405, 25, 411, 35),
+             Word("行政规范性文件", 5, 45, 89, 55), Word("0", 205, 45, 211, 55), Word("13", 405, 45, 417, 55)]
+    (fragment,) = find_fragments(Page(1, 600, 800, words=words, segments=segments))
+    result = map_s2([fragment])
+    by_key = {m.key: m for m in result.cells}
+    spilled = [m for m in result.cells if m.cell is not None and m.cell.text == "13"]
+    assert len(spilled) == 1 and any("runs into the next column" in n for n in spilled[0].notes)
+    assert not any("runs into" in n for n in by_key["s2.normative_docs.made"].notes)
