@@ -1,6 +1,7 @@
 """Find sections 二, 三, 四 by their headings and the ruled tables that belong to each."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -60,8 +61,16 @@ def find_headings(pages: list[Page]) -> dict[str, Heading]:
     return found
 
 
+# On a hard scan the numeral of a heading may come with a character or two of noise before it
+# (川二、 for 三、, a speck read as a character): a numeral and its mark after at most two such
+# characters still number the heading.
+_GARBLED_NUMBER = re.compile(r"^.{1,2}?(?=[一二三四五六七八九十]{1,2}[、.．])")
+
+
 def _heading_section(text: str, headings: dict[str, tuple[str, ...]]) -> str | None:
     body = strip_enumerator(text)
+    if body == text:
+        body = strip_enumerator(_GARBLED_NUMBER.sub("", text, count=1))
     numbered = body != text
     best, best_score = None, 0.0
     for section, variants in headings.items():

@@ -197,24 +197,31 @@ def _by_place(leaves: list[GridCell], names: list[Column | None], order: tuple[s
             return ""
         return f"{group}.{order[k]}" if group else order[k]
 
-    found = []
-    for k, leaf in enumerate(leaves):
-        if names[k] is not None or leaf.bbox[2] - leaf.bbox[0] > widest:
-            continue
-        left = neighbour(names[k - 1], +1) if k > 0 else None
-        right = neighbour(names[k + 1], -1) if k + 1 < len(leaves) else None
-        guesses = {g for g in (left, right) if g is not None}
-        if len(guesses) != 1 or "" in guesses:
-            continue
-        column_id = guesses.pop()
-        if column_id in taken:
-            continue
-        path = _header_path(leaf, all_header)
-        named = name_column(leaf.text, path)
-        score = named[1] if named is not None and named[0] == column_id else 0.0
-        found.append(Column(column_id, leaf.bbox[0], leaf.bbox[2], path, score, by_place=True))
-        taken.add(column_id)
-    return found
+    found: list[Column] = []
+    names = list(names)
+    # Leaf by leaf from the named ones: three headers in a row lost under a seal (自然人 商业企业
+    # 科研机构) are named one after the other.
+    while True:
+        before = len(found)
+        for k, leaf in enumerate(leaves):
+            if names[k] is not None or leaf.bbox[2] - leaf.bbox[0] > widest:
+                continue
+            left = neighbour(names[k - 1], +1) if k > 0 else None
+            right = neighbour(names[k + 1], -1) if k + 1 < len(leaves) else None
+            guesses = {g for g in (left, right) if g is not None}
+            if len(guesses) != 1 or "" in guesses:
+                continue
+            column_id = guesses.pop()
+            if column_id in taken:
+                continue
+            path = _header_path(leaf, all_header)
+            named = name_column(leaf.text, path)
+            score = named[1] if named is not None and named[0] == column_id else 0.0
+            names[k] = Column(column_id, leaf.bbox[0], leaf.bbox[2], path, score, by_place=True)
+            found.append(names[k])
+            taken.add(column_id)
+        if len(found) == before:
+            return found
 
 
 def body_row(cells: list[GridCell], columns: list[Column], page: int, row_index: int) -> BodyRow | None:

@@ -36,6 +36,15 @@ def test_a_column_whose_header_is_lost_is_named_by_its_place_and_flagged() -> No
     assert cells["s3.new.natural"].notes == []
 
 
+def test_three_headers_in_a_row_lost_are_named_one_after_the_other() -> None:
+    # A seal over 自然人 商业企业 科研机构: none of them read. The one beside 社会公益组织 was
+    # named by its place, the other two were left to the label column.
+    cells = _new_row(["", "", "", "", *HEADER[4:]])
+    assert [cells[f"s3.new.{c}"].cell.text for c in ("natural", "business", "research", "ngo")] == ["7", "1", "2", "3"]
+    assert all("named by its place in the form" in " ".join(cells[f"s3.new.{c}"].notes)
+               for c in ("natural", "business", "research"))
+
+
 def test_a_column_beyond_the_form_is_not_named() -> None:
     # A local column after 总计 has no place in the form: it is not taken for any column.
     cells = _new_row(HEADER, ["备注", "x"])

@@ -631,6 +631,13 @@ def test_a_doubtful_upside_down_vote_is_settled_by_reading() -> None:
         crops.append(np.asarray(pil).copy())
     assert _upside_down_by_reading(crops) == 0.0
     assert _upside_down_by_reading([np.ascontiguousarray(np.rot90(c, 2)) for c in crops]) == 1.0
+    # The six longest lines of a page of table 三 without rules, a hard 150-DPI scan (tests/data):
+    # each a label and seven values of 0 and -. Upside down the recogniser reads them as
+    # 000(三), sure of its few characters, and the page had been turned over.
+    stack = np.asarray(Image.open(ROOT / "tests" / "data" / "table_rows_150dpi_upright.png").convert("L"))
+    rows = [stack[k * 49:(k + 1) * 49] for k in range(6)]
+    assert _upside_down_by_reading(rows) == 0.0
+    assert _upside_down_by_reading([np.ascontiguousarray(np.rot90(c, 2)) for c in rows]) == 1.0
 
 
 def test_one_vertical_label_does_not_turn_a_page() -> None:
