@@ -450,6 +450,10 @@ def test_ocr_punctuation_width_comes_from_the_ink() -> None:
     assert cjk_text("1 6", 2 * 34 - 12, 30) == "16"
     assert cjk_text("- 7", 2 * 34 - 12, 30) == "-7"
     assert cjk_text("1 6", 4 * 34, 30) == "1 6"  # further apart than full-width digits: two numbers
+    # Digits set apart one by one across a wide cell (１９５５．１７ spread out): one number however
+    # far apart; groups of several digits far apart stay two numbers.
+    assert cjk_text("1 9 5 5. 1 7", 800, 26) == "1955.17"
+    assert cjk_text("12 34", 400, 30) == "12 34"
 
 
 def test_a_thin_stroke_survives_the_downscale_to_the_work_resolution() -> None:

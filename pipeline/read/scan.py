@@ -1129,7 +1129,7 @@ _FULL_WIDTH = str.maketrans({"(": "（", ")": "）", ":": "：", ";": "；", "?"
 _AMBIGUOUS = "():;?!,"  # the recogniser writes these for both the half- and the full-width mark
 _COMMA = re.compile(r"(?<![0-9]),|,(?![0-9])")
 _SPACE = re.compile(r"\s+")
-_SPACED_DIGITS = re.compile(r"^(?=.*\s)[+-]?\s*\d[\d.,]*(?:\s+[\d.,]*\d)*$")
+_SPACED_DIGITS = re.compile(r"^(?=.*\s)[+-]?\s*\d[\d.,]*(?:\s+[\d.,]*\d[\d.,]*)*$")
 EM_PER_INK = 1.13  # a Chinese character's advance over the height of its ink (SimSun, YaHei: 1.08-1.18)
 
 
@@ -1141,11 +1141,15 @@ def cjk_text(text: str, ink_width: float, H: float) -> str:
     words that ran together, and the printed label is reported as printed. Text without
     Chinese characters is left as read, but for digits set apart inside one word (full-width
     digits, letter spacing: "2 5 8" over the width of three full-width digits), which a text
-    layer gives as one number; digits further apart than a full-width pitch stay apart."""
+    layer gives as one number; groups of digits further apart than a full-width pitch stay
+    apart."""
     if not _CJK.search(text):
         if _SPACED_DIGITS.match(text):
             solid = _SPACE.sub("", text)
-            if ink_width <= len(solid) * EM_PER_INK * H:
+            # Digits set apart one by one (a number spread over a wide cell: 1 9 5 5. 1 7) are
+            # one number however far apart; groups of several digits only within full width.
+            one_by_one = all(len(g.strip(".,")) == 1 for g in text.split()) and len(text.split()) >= 3
+            if one_by_one or ink_width <= len(solid) * EM_PER_INK * H:
                 return solid
         return text
     text = _SPACE.sub("", text)
