@@ -32,6 +32,12 @@ def _to_reader(sp: sim.ScannedPage, res: reader.PageResult) -> np.ndarray:
     return res.prepared.matrix @ rot90_matrix(sp.profile.rotate // 90, ws, hs) @ np.array(sp.matrix)
 
 
+def _column_words(boxes: np.ndarray, H: float) -> list[list[int]]:
+    """The words (component ids) the reader's line finder makes of every component in
+    ``boxes``, whose row 0 is a placeholder (component ids start at 1)."""
+    return [w for line in reader.column_lines(list(range(1, len(boxes))), boxes, H) for w in line]
+
+
 @pytest.fixture(scope="module")
 def mild() -> list[sim.ScannedPage]:
     return sim.scan_pdf_pages(SEED_PDF, "mild", seed=7, pages=TABLE_PAGES)
@@ -666,8 +672,6 @@ def test_column_names_of_a_table_in_smaller_type_than_the_prose_are_cut_apart() 
     # Table 四 set in 24-px characters on a page whose prose is 33 px: the two-line names
     # 结果纠/正 and 其他结/果 stand 16-19 px apart, under a word gap of the prose, and were
     # read as one word (某未) that cost the table 12 cells.
-    from pipeline.read.scan import column_lines
-
     boxes = np.array([
         [0, 0, 0, 0],
         [161, 321, 185, 345], [186, 321, 210, 345],  # 1-2: 维持
@@ -677,7 +681,7 @@ def test_column_names_of_a_table_in_smaller_type_than_the_prose_are_cut_apart() 
         [354, 339, 378, 361],  # 10: 果
         [419, 321, 443, 344], [444, 321, 467, 344], [469, 321, 493, 345],  # 11-13: 未审结
     ])
-    words = sorted(sorted(w) for line in column_lines(list(range(1, 14)), boxes, 33.0) for w in line)
+    words = sorted(sorted(w) for w in _column_words(boxes, 33.0))
     assert words == [[1, 2], [3, 4, 5], [6], [7, 8, 9], [10], [11, 12, 13]]
 
 
@@ -777,8 +781,6 @@ def test_column_names_in_a_bold_font_stand_apart_where_their_lines_do_not_line_u
     # (0.6) or a pixel less. Read as one block, they came out as 鈔輛 and the table lost the
     # columns of 7 rows. Blocks whose lines stand at different heights are cut at a narrower
     # white; 社会公益组织 and 法律服务机构, level with each other, at a word gap.
-    from pipeline.read.scan import column_lines
-
     boxes = np.array([[0, 0, 0, 0]] + [
         [826, 308, 852, 341], [840, 348, 871, 379], [856, 308, 888, 340], [866, 333, 870, 339], [874, 332, 879, 339],
         [881, 309, 886, 314], [882, 332, 888, 339], [907, 356, 939, 370], [908, 366, 938, 387], [940, 356, 973, 386],
@@ -789,8 +791,7 @@ def test_column_names_in_a_bold_font_stand_apart_where_their_lines_do_not_line_u
         [1168, 316, 1192, 348], [1169, 394, 1224, 426], [1173, 356, 1192, 387], [1193, 317, 1202, 327], [1193, 316, 1225, 348],
         [1193, 355, 1225, 388], [1244, 336, 1276, 368], [1244, 375, 1296, 406], [1277, 335, 1310, 368], [1277, 375, 1308, 397],
         [1301, 395, 1310, 406], [1329, 326, 1375, 356], [1333, 342, 1356, 358], [1363, 327, 1370, 333], [1372, 325, 1394, 357]])
-    ids = list(range(1, len(boxes)))
-    words = sorted((int(boxes[w, 0].min()), int(boxes[w, 1].min())) for line in column_lines(ids, boxes, 31.0) for w in line)
+    words = sorted((int(boxes[w, 0].min()), int(boxes[w, 1].min())) for w in _column_words(boxes, 31.0))
     assert words == [(826, 308), (840, 348), (907, 356), (991, 337), (991, 376), (1075, 316), (1075, 356), (1075, 395),
                      (1160, 316), (1160, 355), (1160, 394), (1244, 335), (1244, 375), (1329, 325)]
 
@@ -800,17 +801,14 @@ def test_the_strokes_of_one_character_are_not_narrow_like_a_digit() -> None:
     # the left strokes of 公 and 組 are as narrow as a digit 1, which is cut from its neighbours
     # only at a wider gap, so the four names were one word. Pieces side by side with
     # almost no white between them are one character, and not narrow.
-    from pipeline.read.scan import column_lines
-
     boxes = np.array([[0, 0, 0, 0]] + [
         [1139, 1857, 1165, 1884], [1139, 1893, 1165, 1920], [1153, 1861, 1157, 1866], [1153, 1868, 1156, 1872],
         [1168, 1859, 1179, 1881], [1168, 1893, 1194, 1920], [1176, 1858, 1194, 1884], [1214, 1894, 1225, 1911],
         [1214, 1913, 1217, 1919], [1215, 1858, 1225, 1872], [1217, 1868, 1236, 1884], [1218, 1913, 1221, 1918],
         [1222, 1894, 1240, 1919], [1229, 1858, 1239, 1872], [1243, 1893, 1269, 1919], [1243, 1913, 1246, 1918],
         [1244, 1857, 1269, 1883], [1265, 1896, 1268, 1901]])
-    ids = list(range(1, len(boxes)))
     words = sorted((int(boxes[w, 0].min()), int(boxes[w, 2].max()), int(boxes[w, 1].min()))
-                   for line in column_lines(ids, boxes, 26.0) for w in line)
+                   for w in _column_words(boxes, 26.0))
     assert words == [(1139, 1194, 1857), (1139, 1194, 1893), (1214, 1269, 1893), (1215, 1269, 1857)]
 
 
@@ -836,8 +834,7 @@ def test_a_heading_numeral_of_two_strokes_stays_in_its_heading() -> None:
         [337, 365, 377, 369], [340, 338, 374, 342], [381, 364, 390, 373], [420, 333, 461, 372], [462, 333, 502, 373],
         [464, 336, 481, 340], [504, 335, 520, 355], [508, 350, 540, 373], [527, 335, 545, 354], [546, 333, 629, 374],
         [602, 352, 626, 374], [630, 337, 640, 347], [630, 353, 640, 372], [638, 335, 670, 374]])
-    lines = column_lines(list(range(1, len(boxes))), boxes, 25.0)
-    (first,) = [w for line in lines for w in line if 1 in w]
+    (first,) = [w for w in _column_words(boxes, 25.0) if 1 in w]
     assert {1, 2, 3} <= set(first)
 
 
@@ -903,12 +900,9 @@ def test_dashes_of_two_rows_one_over_the_other_stay_two_marks() -> None:
     # components): each column of values is a block of two dashes with no line of characters.
     # Taken for one character of strokes, like 二、 of a heading, they were read as 二 and the
     # rows lost their values.
-    from pipeline.read.scan import column_lines
-
     data = json.loads((ROOT / "tests" / "data" / "dash_rows_200dpi_boxes.json").read_text(encoding="utf-8"))
     boxes = np.array([[0, 0, 0, 0]] + data["boxes"])
-    lines = column_lines(list(range(1, len(boxes))), boxes, 26.0)
-    dashes = [w for line in lines for w in line if boxes[w, 0].min() >= 800]
+    dashes = [w for w in _column_words(boxes, 26.0) if boxes[w, 0].min() >= 800]
     assert len(dashes) == 14 and all(len(w) == 1 for w in dashes)  # seven columns, two rows
 
 
@@ -917,14 +911,11 @@ def test_a_number_beside_a_two_line_label_is_not_cut_as_smaller_type() -> None:
     # pieces of the characters pulled the row's measured type height down to 19.5, as if the
     # table were set smaller than the prose, and 3 and 5, 15 px apart, were cut into two words
     # (each crop then read 35, and the cell 35 35).
-    from pipeline.read.scan import column_lines
-
     boxes = np.array([[0, 0, 0, 0]] + [
         [262, 1846, 285, 1869], [263, 1817, 285, 1835], [264, 1813, 270, 1819], [280, 1813, 283, 1816], [287, 1812, 309, 1835],
         [288, 1851, 308, 1869], [297, 1847, 300, 1852], [305, 1850, 309, 1853], [313, 1812, 322, 1834], [313, 1846, 320, 1869],
         [320, 1814, 326, 1827], [320, 1849, 324, 1857], [321, 1814, 335, 1835], [326, 1846, 329, 1869], [340, 1824, 345, 1835],
         [341, 1819, 344, 1823], [343, 1813, 347, 1819], [347, 1820, 359, 1834], [350, 1813, 353, 1819], [352, 1820, 356, 1830],
         [874, 1833, 885, 1850], [1118, 1833, 1129, 1850], [1350, 1833, 1361, 1850], [1376, 1833, 1386, 1850]])
-    lines = column_lines(list(range(1, len(boxes))), boxes, 30.0)
-    words = [sorted(w) for line in lines for w in line]
+    words = [sorted(w) for w in _column_words(boxes, 30.0)]
     assert [23, 24] in words
