@@ -173,8 +173,9 @@ def _baseline_skew(ink: np.ndarray, max_deg: float) -> float:
     ok = (h >= 0.5 * size) & (h <= 3 * size) & (w <= 3 * size)
     x = (stats[1:, 0] + w / 2)[ok].astype(np.float64) - ink.shape[1] / 2
     y = (stats[1:, 1] + h)[ok].astype(np.float64) - ink.shape[0] / 2
+    weights = w[ok].astype(np.float64)
     cands = np.arange(-max_deg, max_deg + 1e-9, 0.25)
-    return float(max(cands, key=lambda deg: _profile_score(x, y, deg, ink.shape[0], w[ok].astype(np.float64))))
+    return float(max(cands, key=lambda deg: _profile_score(x, y, deg, ink.shape[0], weights)))
 
 
 ORIENT_LONG_SIDE = 1000  # px: the page is looked at this small for its orientation (about 85 DPI on A4)

@@ -1148,7 +1148,8 @@ def cjk_text(text: str, ink_width: float, H: float) -> str:
             solid = _SPACE.sub("", text)
             # Digits set apart one by one (a number spread over a wide cell: 1 9 5 5. 1 7) are
             # one number however far apart; groups of several digits only within full width.
-            one_by_one = all(len(g.strip(".,")) == 1 for g in text.split()) and len(text.split()) >= 3
+            groups = text.split()
+            one_by_one = len(groups) >= 3 and all(len(g.strip(".,")) == 1 for g in groups)
             if one_by_one or ink_width <= len(solid) * EM_PER_INK * H:
                 return solid
         return text
