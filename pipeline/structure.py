@@ -82,12 +82,13 @@ class BodyRow:
 
 
 @lru_cache(maxsize=1 << 16)
-def similarity(text: str, keys: tuple[str, ...]) -> float:
+def similarity(text: str, keys: tuple[str, ...], whole: bool = False) -> float:
     """0..1: how well a printed label matches the best of a form label's wordings.
 
     The printed text is compared without its enumerator, with and without a trailing note in
     parentheses (also one whose closing bracket was lost, to the page edge or the recogniser),
-    and as the note alone (the note may be the label: 行政诉讼（直接起诉）).
+    and as the note alone (the note may be the label: 行政诉讼（直接起诉）). A long text is
+    also compared part for part (a label printed with more words), unless ``whole``.
     """
     full = strip_enumerator(normalize(text))
     note = re.search(r"\(([^()]+)\)$", full)
@@ -97,19 +98,23 @@ def similarity(text: str, keys: tuple[str, ...]) -> float:
     for form in forms:
         for candidate in keys:
             score = fuzz.ratio(form, candidate)
-            if min(len(form), len(candidate)) >= 5:
+            if min(len(form), len(candidate)) >= 5 and not whole:
                 score = max(score, 0.9 * fuzz.partial_ratio(form, candidate))
             best = max(best, score)
     return best / 100
 
 
 def best_label(text: str, labels: list[Label]) -> tuple[Label | None, float]:
-    best, best_score = None, 0.0
+    """The label that matches best; a tie goes to the better match of whole wordings (复议疗起诉,
+    a misread 复议后起诉, matches 未经复议起诉 as well part for part)."""
+    best, best_score = None, (0.0, 0.0)
     for label in labels:
         score = similarity(text, label.keys)
-        if score > best_score:
-            best, best_score = label, score
-    return best, best_score
+        if score >= best_score[0] and score > 0:
+            score_pair = (score, similarity(text, label.keys, whole=True))
+            if score_pair > best_score:
+                best, best_score = label, score_pair
+    return best, best_score[0]
 
 
 def is_numeric(cell: GridCell) -> bool:

@@ -252,6 +252,21 @@ def test_a_rule_lost_in_one_row_is_reconstructed_from_the_rows_around_it() -> No
     assert _v_covers(rul.tables, x0 + 2 * cw, y0 + 3 * rh, y0 + 4 * rh)
 
 
+def test_rules_printed_pale_are_found_in_the_faint_ink() -> None:
+    from pipeline.read import raster
+
+    # Table 二 of a hard scan (150 DPI, JPEG 30, skewed 1.9°) printed with pale grey rules:
+    # blurred, the rules lie a few grey levels either side of the ink threshold, and the rule
+    # under 規章 was found only over its last three columns, merging the label cells of two
+    # rows (the whole table was lost on its page).
+    img = cv2.imread(str(ROOT / "tests" / "data" / "pale_rules_150dpi.jpg"))
+    prep = raster.prepare(img, 150.0, detect_orientation=False)
+    rul = raster.find_rulings(prep.ink, 150.0, prep.seal, reader.faint_ink(prep))
+    (table,) = rul.tables
+    assert len(table.h) == 6 and len(table.v) == 5
+    assert all(a <= 60 and b >= 945 for _, a, b in table.h)
+
+
 def test_a_cell_merged_on_purpose_is_not_split() -> None:
     from pipeline.read import raster
 

@@ -404,6 +404,15 @@ class Rulings:
         return out
 
 
+def _long_runs(mask: np.ndarray, horizontal: bool, least: int) -> np.ndarray:
+    """The components of a line mask at least ``least`` pixels long in its direction."""
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    extent = stats[:, cv2.CC_STAT_WIDTH if horizontal else cv2.CC_STAT_HEIGHT]
+    keep = extent >= least
+    keep[0] = False
+    return keep[labels].astype(np.uint8)
+
+
 def _line_components(mask: np.ndarray, horizontal: bool, min_len: int, max_thick: int) -> list[tuple[int, int, int]]:
     # Outer contours, not connected components: the masks are sparse and this is 20x faster.
     contours, _ = cv2.findContours(mask.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
@@ -489,7 +498,12 @@ def _merge_collinear(lines: list[tuple[int, int, int]], tol: int, gap: int,
     return [tuple(o) for o in out]  # type: ignore[misc]
 
 
-def find_rulings(ink: np.ndarray, dpi: float, seal: np.ndarray | None = None) -> Rulings:
+FAINT_RULE_MIN_IN = 1.0  # a rule found only in the faint ink is at least this long (the words of a
+# header, their blurred strokes joined up, made runs of 0.5 in)
+
+
+def find_rulings(ink: np.ndarray, dpi: float, seal: np.ndarray | None = None,
+                 faint: np.ndarray | None = None) -> Rulings:
     """Ruling lines by morphology, kept only where they form a grid, grouped into tables.
 
     Opening with a long thin kernel keeps runs of ink longer than any character stroke. A
@@ -504,10 +518,21 @@ def find_rulings(ink: np.ndarray, dpi: float, seal: np.ndarray | None = None) ->
     hk = max(12, int(round(0.30 * dpi)))
     vk = max(10, int(round(0.16 * dpi)))
     img = ink.astype(np.uint8)
-    hmask = cv2.morphologyEx(cv2.morphologyEx(img, cv2.MORPH_CLOSE, np.ones((1, bridge), np.uint8)),
-                             cv2.MORPH_OPEN, np.ones((1, hk), np.uint8))
-    vmask = cv2.morphologyEx(cv2.morphologyEx(img, cv2.MORPH_CLOSE, np.ones((bridge, 1), np.uint8)),
-                             cv2.MORPH_OPEN, np.ones((vk, 1), np.uint8))
+
+    def opened(src: np.ndarray, horizontal: bool) -> np.ndarray:
+        close, open_ = ((1, bridge), (1, hk)) if horizontal else ((bridge, 1), (vk, 1))
+        return cv2.morphologyEx(cv2.morphologyEx(src, cv2.MORPH_CLOSE, np.ones(close, np.uint8)),
+                                cv2.MORPH_OPEN, np.ones(open_, np.uint8))
+
+    hmask, vmask = opened(img, True), opened(img, False)
+    if faint is not None:
+        # A rule printed in pale grey and blurred at 150 DPI lies just above the ink threshold
+        # along most of its length: it is looked for in the faint ink too, where only long runs
+        # count (short ones there are the blurred strokes of a word joined up).
+        pale = (ink | faint).astype(np.uint8)
+        least = int(FAINT_RULE_MIN_IN * dpi)
+        hmask |= _long_runs(opened(pale, True), True, least)
+        vmask |= _long_runs(opened(pale, False), False, least)
     max_thick = max(3, int(round(4 * u)))
     tol = max(3, int(round(0.04 * dpi)))
     gap = int(0.1 * dpi)  # breaks from a seal or noise; a merged cell leaves a whole cell
