@@ -261,10 +261,25 @@ def test_rules_printed_pale_are_found_in_the_faint_ink() -> None:
     # rows (the whole table was lost on its page).
     img = cv2.imread(str(ROOT / "tests" / "data" / "pale_rules_150dpi.jpg"))
     prep = raster.prepare(img, 150.0, detect_orientation=False)
-    rul = raster.find_rulings(prep.ink, 150.0, prep.seal, reader.faint_ink(prep))
+    rul = raster.find_rulings(prep.ink, 150.0, prep.seal, prep.grey < reader._faint_level(prep))
     (table,) = rul.tables
     assert len(table.h) == 6 and len(table.v) == 5
     assert all(a <= 60 and b >= 945 for _, a, b in table.h)
+
+
+def test_a_column_rule_lost_in_the_ink_is_drawn_on_along_its_pale_trace() -> None:
+    from pipeline.read import raster
+
+    # Table 二 (2021) of a hard scan under a seal: the rule between 本年废止件数 and 现行有效件数
+    # is in the ink over the header row only. Below, its trace is paler than the ink threshold,
+    # and the two columns' numbers had come out as one cell ("0 1 7") in both rows.
+    img = cv2.imread(str(ROOT / "tests" / "data" / "pale_column_rule_under_seal_150dpi.jpg"))
+    prep = raster.prepare(img, 150.0, detect_orientation=False)
+    assert prep.seal is not None
+    rul = raster.find_rulings(prep.ink, 150.0, prep.seal, prep.grey < reader._faint_level(prep))
+    (table,) = rul.tables
+    assert len(table.v) == 5
+    assert all(a <= table.bbox[1] + 1 and b >= table.bbox[3] - 2 for _, a, b in table.v)
 
 
 def test_a_cell_merged_on_purpose_is_not_split() -> None:

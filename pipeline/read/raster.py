@@ -511,6 +511,10 @@ def find_rulings(ink: np.ndarray, dpi: float, seal: np.ndarray | None = None,
     is kept only if it meets lines of the other direction: a horizontal rule needs two
     verticals, a vertical one needs a horizontal at both ends (or one, if long: the table may
     run off the page).
+
+    ``faint`` (pixels darker than paper, down to some levels paler than ink, under the seal
+    too) finds rules printed pale: long runs of it, and the pale trace on which a rule of the grid
+    runs on beyond the ink.
     """
     u = dpi / 72.0  # pixels per point
     # Bridge 1-2 px breaks (faint or blurred rules) before opening.
@@ -529,7 +533,7 @@ def find_rulings(ink: np.ndarray, dpi: float, seal: np.ndarray | None = None,
         # A rule printed in pale grey and blurred at 150 DPI lies just above the ink threshold
         # along most of its length: it is looked for in the faint ink too, where only long runs
         # count (short ones there are the blurred strokes of a word joined up).
-        pale = (ink | faint).astype(np.uint8)
+        pale = (ink | (faint if seal is None else faint & ~seal)).astype(np.uint8)
         least = int(FAINT_RULE_MIN_IN * dpi)
         hmask |= _long_runs(opened(pale, True), True, least)
         vmask |= _long_runs(opened(pale, False), False, least)
@@ -560,6 +564,16 @@ def find_rulings(ink: np.ndarray, dpi: float, seal: np.ndarray | None = None,
 
     hs = [_cut_text_ends(h, vs, touches, img, hmask, True, max_thick, tol, dpi) for h in hs]
     vs = [_cut_text_ends(v, hs, touches, img, vmask, False, max_thick, tol, dpi) for v in vs]
+    if faint is not None:
+        # Only a rule of the grid, meeting two long rules already, is drawn on, and only to long
+        # rules: grown, the short strokes of a character (户) made a grid of their own.
+        least = SNAP_LEAST_IN * dpi
+        grid_hs = [h for h in hs if h[2] - h[1] >= least]
+        vs = [_grow_along_faint(v, grid_hs, faint, False, tol) if sum(touches(h, v) for h in grid_hs) >= 2 else v
+              for v in vs]
+        grid_vs = [v for v in vs if v[2] - v[1] >= least]
+        hs = [_grow_along_faint(h, grid_vs, faint, True, tol) if sum(touches(h, v) for v in grid_vs) >= 2 else h
+              for h in hs]
     # Only long rules of a grid are drawn on to the rules they stop short of (the strokes of a
     # heading's characters, so lengthened, joined the rules around it into a table), and only
     # once rule ends running into text are cut back (未's upright over a column rule, drawn on
@@ -598,6 +612,36 @@ def _snap_ends(line: tuple[int, int, int], others: list[tuple[int, int, int]], g
     before = [o for o in across if a - gap <= o < a - tol]
     after = [o for o in across if b + tol < o <= b + gap]
     return pos, max(before, default=a), min(after, default=b)
+
+
+FAINT_BREAK = 2  # px: a pale trace of a rule broken for longer than this has ended
+
+
+def _grow_along_faint(line: tuple[int, int, int], others: list[tuple[int, int, int]], faint: np.ndarray,
+                      horizontal: bool, tol: int) -> tuple[int, int, int]:
+    """``line`` drawn on past each end along a pale trace of itself in the faint ink, to the
+    last crossing rule the trace reaches. A column rule printed pale, a shade lighter below the
+    header, was lost in the ink over two rows, and the numbers of two columns came out as one
+    cell; with no rule on the far side of the gap it had looked like cells merged on purpose,
+    which leave paper there, not a trace."""
+    pos, a, b = line
+    lo, hi = max(0, pos - 1), pos + 2
+    trace = faint[lo:hi, :].any(axis=0) if horizontal else faint[:, lo:hi].any(axis=1)
+    across = [o[0] for o in others if o[1] - tol <= pos <= o[2] + tol]
+
+    def reach(run: np.ndarray) -> int:
+        """How far the trace runs from the start of ``run``, breaks up to FAINT_BREAK bridged."""
+        k = FAINT_BREAK + 1
+        if len(run) < k:
+            return 0
+        broken = np.flatnonzero(np.convolve(~run, np.ones(k, int), "valid") == k)
+        return int(broken[0]) if len(broken) else len(run)
+
+    end_b = b + reach(trace[b + 1:])
+    end_a = a - reach(trace[:a][::-1])
+    a = min((o for o in across if end_a - tol <= o < a - tol), default=a)
+    b = max((o for o in across if b + tol < o <= end_b + tol), default=b)
+    return pos, a, b
 
 
 def _cut_text_ends(line: tuple[int, int, int], others: list[tuple[int, int, int]], touches: Callable,

@@ -1271,7 +1271,7 @@ def read_page(img: np.ndarray, number: int, dpi: float, options: ReadOptions = R
     its first ``title_lines`` lines are read in full (the report's title)."""
     prep = work_image(img, dpi, detect_orientation)
     dpi = prep.dpi
-    rul = raster.find_rulings(prep.ink, dpi, prep.seal, faint_ink(prep))
+    rul = raster.find_rulings(prep.ink, dpi, prep.seal, prep.grey < _faint_level(prep))
     unruled: list[tuple[float, float, float, float]] = []
     layout_notes: list[str] = []
     ink = text_ink(prep, rul)
