@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from pipeline.grid import Fragment, GridCell
-from pipeline.structure import PLACE_SURE, BodyRow, Column, best_label, namer_for, rows_with_header, similarity
+from pipeline.structure import (PLACE_SURE, BodyRow, Column, ColumnOrder, best_label, namer_for, rows_with_header,
+                                similarity)
 from pipeline.taxonomy import Label, load
 from pipeline.text import normalize, strip_enumerator
 
@@ -89,7 +90,7 @@ def map_s3(fragments: list[Fragment]) -> SectionResult:
     tax = load()
     result = SectionResult()
     rows, columns = rows_with_header(fragments, namer_for(list(tax.s3_columns)), _s3_is_header,
-                                     order=tuple(c.id for c in tax.s3_columns))
+                                     order=ColumnOrder(tuple(c.id for c in tax.s3_columns)))
     if not columns:
         result.warnings.append("s3: table header (自然人 / 法人或其他组织 / 总计) not found")
         return result
@@ -233,7 +234,9 @@ def map_s2(fragments: list[Fragment]) -> SectionResult:
     for fragment in fragments:
         # Item lines (第二十条第（X）项) are rows of their own: each block has its own header.
         for block in _split_items(fragment):
-            rows, columns = rows_with_header([block], namer_for(column_labels), is_header, columns)
+            rows, columns = rows_with_header([block], namer_for(column_labels), is_header, columns,
+                                             order=ColumnOrder(tax.s2_column_order(), one_sided=False,
+                                                               keeps_earlier=False))
             body.extend(rows)
     for row in body:
         if not row.own_label and not row.has_values:
@@ -344,7 +347,7 @@ def map_s4(fragments: list[Fragment]) -> SectionResult:
         # Without a group in the header (one row per group), the row label gives it.
         return (f"{group}.{label.id}" if group else label.id), score
 
-    rows, _ = rows_with_header(fragments, name_column, is_header, order=tuple(c.id for c in column_labels))
+    rows, _ = rows_with_header(fragments, name_column, is_header, order=ColumnOrder(tuple(c.id for c in column_labels)))
     found: dict[str, MappedCell] = {}
     for row in rows:
         for column_id, cell in row.values.items():

@@ -142,18 +142,35 @@ def namer_for(labels: list[Label]) -> ColumnNamer:
     return name
 
 
+@dataclass(frozen=True)
+class ColumnOrder:
+    """A form's column ids left to right, by which header cells that name nothing are named
+    (_by_place); "" stands between blocks whose columns never stand side by side (table 二)."""
+
+    ids: tuple[str, ...]
+    # A leaf beside a named leaf on one side only is named from it: in 三 the three headers left
+    # of 法律服务机构 lost under one seal. Not in 二, whose label column stands left of a block's
+    # only value column and would be named the column before it in another block.
+    one_sided: bool = True
+    # A repeated header keeps the earlier columns it fails to name (三 and 四, continued); each
+    # block of 二 has its own.
+    keeps_earlier: bool = True
+
+
 def columns_from_header(header_rows: list[list[GridCell]], name_column: ColumnNamer,
-                        order: tuple[str, ...] | None = None) -> list[Column]:
+                        order: ColumnOrder | None = None) -> list[Column]:
     """Leaf header cells (the lowest header cell over each grid column), named from their header
-    path; in a table of fixed columns (``order``: the form's column names left to right), a leaf
-    whose header names nothing is named by its place (_by_place)."""
+    path; in a table of fixed columns (``order``), a leaf whose header names nothing, or names
+    a column another leaf names better (本年磨件数, a misread 本年废止件数, is nearest 本年制发件数),
+    is named by its place (_by_place)."""
     if not header_rows:
         return []
     leaves = sorted(distinct(header_rows[-1]), key=lambda c: c.bbox[0])
     all_header = sorted(distinct([c for row in header_rows for c in row]), key=lambda c: c.row)
     matched: dict[str, Column] = {}
+    claimed_by: dict[str, int] = {}  # column id -> the leaf whose claim to it stands
     names: list[Column | None] = []
-    for leaf in leaves:
+    for k, leaf in enumerate(leaves):
         path = _header_path(leaf, all_header)
         named = name_column(leaf.text, path)
         if named is None or named[1] * 100 < COLUMN_SCORE:
@@ -162,10 +179,16 @@ def columns_from_header(header_rows: list[list[GridCell]], name_column: ColumnNa
         column = Column(named[0], leaf.bbox[0], leaf.bbox[2], path, named[1], spilled=leaf.spills)
         names.append(column)
         rival = matched.get(column.id)
+        wins = rival is None or column.score > rival.score
         if rival is not None:
-            winner = column if column.score > rival.score else rival
+            winner = column if wins else rival
+            if order:
+                # The weaker claim is no name: its leaf is named by its place below.
+                names[claimed_by[column.id] if wins else k] = None
             column = Column(winner.id, winner.x0, winner.x1, winner.header, winner.score, contested=True,
                             spilled=winner.spilled)
+        if wins:
+            claimed_by[column.id] = k
         matched[column.id] = column
     if order:
         for column in _by_place(leaves, names, order, all_header, name_column):
@@ -178,7 +201,7 @@ def _header_path(leaf: GridCell, all_header: list[GridCell]) -> tuple[str, ...]:
     return tuple(c.text for c in all_header if c.bbox[0] - 1 <= leaf.x_center <= c.bbox[2] + 1 and c.text)
 
 
-def _by_place(leaves: list[GridCell], names: list[Column | None], order: tuple[str, ...],
+def _by_place(leaves: list[GridCell], names: list[Column | None], order: ColumnOrder,
               all_header: list[GridCell], name_column: ColumnNamer) -> list[Column]:
     """Unnamed leaves of a fixed form named by their place: the column the form has just before
     the named leaf to the right, or just after the named leaf to the left (both, where both
@@ -195,12 +218,12 @@ def _by_place(leaves: list[GridCell], names: list[Column | None], order: tuple[s
         if column is None:
             return None
         group, _, local = column.id.rpartition(".")
-        if local not in order:
+        if local not in order.ids:
             return ""
-        k = order.index(local) + step
-        if not 0 <= k < len(order):
+        k = order.ids.index(local) + step
+        if not 0 <= k < len(order.ids) or not order.ids[k]:
             return ""
-        return f"{group}.{order[k]}" if group else order[k]
+        return f"{group}.{order.ids[k]}" if group else order.ids[k]
 
     found: list[Column] = []
     names = list(names)
@@ -214,7 +237,7 @@ def _by_place(leaves: list[GridCell], names: list[Column | None], order: tuple[s
             left = neighbour(names[k - 1], +1) if k > 0 else None
             right = neighbour(names[k + 1], -1) if k + 1 < len(leaves) else None
             guesses = {g for g in (left, right) if g is not None}
-            if len(guesses) != 1 or "" in guesses:
+            if len(guesses) != 1 or "" in guesses or (not order.one_sided and (left is None or right is None)):
                 continue
             column_id = guesses.pop()
             if column_id in taken:
@@ -274,22 +297,21 @@ def rows_with_header(
     name_column: ColumnNamer,
     is_header_row: Callable[[list[GridCell]], bool],
     columns: list[Column] | None = None,
-    order: tuple[str, ...] | None = None,
+    order: ColumnOrder | None = None,
 ) -> tuple[list[BodyRow], list[Column]]:
     """Body rows of all fragments in order.
 
     A fragment's header is everything down to the last of its first run of header rows (so the
     group titles above the column names belong to it); a fragment without one (a table continued
     on the next page) keeps the columns of the fragment before. In a table of fixed columns
-    (``order``, the form's column names left to right: 三 and 四), a header cell that names
-    nothing is named by its place, and a repeated header keeps the earlier columns it fails to
-    name (a seal over a word); in table 二 each block's header stands alone.
+    (``order``), a header cell that names nothing is named by its place, and a repeated header
+    keeps the earlier columns it fails to name (a seal over a word), where the order says so.
     """
     body: list[BodyRow] = []
     columns = columns or []
 
     def renew(found: list[Column]) -> list[Column]:
-        if not order or not found:
+        if not order or not order.keeps_earlier or not found:
             return found or columns
         named = {c.id for c in found}
         kept = [c for c in columns if c.id not in named and not any(c.x0 < f.x1 and f.x0 < c.x1 for f in found)]

@@ -68,6 +68,17 @@ class Taxonomy:
     def s3_row_ids(self, fmt: str) -> tuple[str, ...]:
         return tuple(row.id for row in self.s3_rows if fmt in row.formats)
 
+    def s2_column_order(self) -> tuple[str, ...]:
+        """The column ids of table 二's blocks left to right, one block after another with ""
+        between them (no block's column stands beside another block's); a block whose columns
+        begin another's (八 2019: prev_items, change) is in it already."""
+        blocks: list[tuple[str, ...]] = []
+        for item in self.s2_items:
+            for columns in item.columns.values():
+                if len(columns) > 1 and not any(b[:len(columns)] == columns for b in blocks):
+                    blocks.append(columns)
+        return tuple(c for block in blocks for c in (*block, ""))
+
 
 def _label(entry: dict, **extra) -> Label:
     return Label(

@@ -63,3 +63,27 @@ def test_a_header_read_across_a_rebuilt_column_rule_flags_its_column() -> None:
     spilled = [m for m in result.cells if m.cell is not None and m.cell.text == "13"]
     assert len(spilled) == 1 and any("runs into the next column" in n for n in spilled[0].notes)
     assert not any("runs into" in n for n in by_key["s2.normative_docs.made"].notes)
+
+
+def test_a_misread_column_name_is_named_by_its_place_between_its_neighbours() -> None:
+    # 本年废止件数 read 本年磨件数 on a hard scan: nearest 本年制发件数 (0.73), which the first
+    # column names better; its 78 had been lost. Between 本年制发件数 and 现行有效件数 only
+    # 本年废止件数 stands. The label column of the next block, left of its only value column, is
+    # named nothing by place (a neighbour on one side only is not enough in 二).
+    result = map_s2([
+        _fragment([
+            ["第二十条第（一）项"],
+            ["信息内容", "本年制发件数", "本年磨件数", "现行有效件数"],
+            ["规章", "0", "0", "0"],
+            ["规范性文件", "27", "78", "47"],
+        ]),
+        ruled_fragment([
+            ["第二十条第（五）项"],
+            ["信息内容", "本年处理决定数量"],
+            ["行政许可", "17028"],
+        ], [0.0, 200.0, 500.0]),
+    ])
+    by_key = {m.key: m for m in result.cells}
+    assert [by_key[f"s2.normative_docs.{c}"].cell.text for c in ("made", "repealed", "in_force")] == ["27", "78", "47"]
+    assert by_key["s2.licensing.decisions"].cell.text == "17028"
+    assert not result.unmapped

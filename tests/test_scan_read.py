@@ -267,6 +267,19 @@ def test_rules_printed_pale_are_found_in_the_faint_ink() -> None:
     assert all(a <= 60 and b >= 945 for _, a, b in table.h)
 
 
+def test_a_pale_line_of_text_is_no_rule() -> None:
+    from pipeline.read import raster
+
+    # Two rows of a table ruled across only, from the work image of a hard scan (deskewed,
+    # lighting flattened; ink below 190, faint ink below 225): the two-line label
+    # 5.要求行政机关确认或重新出具已获取信/息 is pale, and in the faint ink its strokes join
+    # into long runs with characters above and below them. Taken for rules, they cut the
+    # label in two and its row was lost.
+    grey = cv2.imread(str(ROOT / "tests" / "data" / "pale_label_lines_150dpi_work.png"), cv2.IMREAD_GRAYSCALE)
+    rul = raster.find_rulings(grey < 190, 150.0, None, grey < 225)
+    assert sorted(y for y, _, _ in rul.loose) == [30, 97]
+
+
 def test_a_column_rule_lost_in_the_ink_is_drawn_on_along_its_pale_trace() -> None:
     from pipeline.read import raster
 
@@ -313,6 +326,26 @@ def test_a_column_rule_in_a_broken_rule_is_no_text_across_it() -> None:
     # A label centred on the edge (a cell merged on purpose) crosses it with its strokes.
     ink[10:31, 22] = ink[10:31, 26] = ink[10:31, 40] = True
     assert raster._crossed(ink, 20, 20, 45, 4, True, rules=[29], width=3)
+
+
+def test_a_gap_under_a_seal_is_bridged_unless_text_runs_across_it() -> None:
+    from pipeline.read import raster
+
+    # A column rule (x=50) from y=80 down, and above it, 50 px off across a title row, a stroke
+    # of the seal. Under the seal such gaps are bridged (the seal's removal lifts the rule
+    # too), but not through the title's characters: joined, the rule cut the title in two.
+    pieces = [(50, 0, 30), (50, 80, 200)]
+    seal = np.zeros((220, 100), bool)
+    seal[:, 30:70] = True
+    ink = np.zeros((220, 100), bool)
+    ink[0:31, 50] = ink[80:201, 50] = True
+    assert raster._merge_collinear(pieces, 2, 10, seal, False, 400, ink, 150.0) == [(50, 0, 200)]
+    from PIL import Image, ImageDraw
+
+    pil = Image.new("L", (100, 220), 255)
+    ImageDraw.Draw(pil).text((30, 45), "起诉", fill=0, font=sim._font(22))  # 10.5 pt at 150 DPI
+    ink |= np.asarray(pil) < 128
+    assert raster._merge_collinear(pieces, 2, 10, seal, False, 400, ink, 150.0) == pieces
 
 
 def test_rule_pieces_a_pixel_apart_make_one_grid_line() -> None:
@@ -641,6 +674,22 @@ def test_a_squeezed_reading_in_doubt_is_read_again_unsqueezed() -> None:
     assert again.redo(Reading("（七）命", 0.18)) is None  # once
 
 
+def test_a_squeezed_reading_far_shorter_than_its_line_is_read_again_unsqueezed() -> None:
+    # A pale label of twelve characters on a hard scan, squeezed, read 公 at 0.96: the row
+    # (2.法律行政法规禁止公开) was lost. Read at its own width it reads nearly right.
+    from pipeline.read import raster
+    from pipeline.read.ocr import Reading
+
+    img = _grid_page(rows=3, cols=2, cw=400, texts={(1, 1): "2.法律行政法规禁止公开"})
+    prep = reader.work_image(img, DPI, detect_orientation=False)
+    crops, _, _ = reader.page_crops(prep, raster.find_rulings(prep.ink, DPI))
+    (crop,) = crops
+    assert crop.redo(Reading("2.法律行政法规禁止公开", 0.9)) is None
+    assert crop.redo(Reading("2法律行政法规营止公开", 0.9)) is None
+    again = crop.redo(Reading("公", 0.96))
+    assert again is not None and again.image.shape[1] > 1.5 * crop.image.shape[1]
+
+
 def test_a_dot_between_two_lines_joins_the_nearer() -> None:
     # The dot of 六 in 六、 (a parent label set higher than its row's own label): a row of its
     # own, it was read as a dash, a zero among the labels.
@@ -678,6 +727,22 @@ def test_a_doubtful_upside_down_vote_is_settled_by_reading() -> None:
     rows = [stack[k * 49:(k + 1) * 49] for k in range(6)]
     assert _upside_down_by_reading(rows) == 0.0
     assert _upside_down_by_reading([np.ascontiguousarray(np.rot90(c, 2)) for c in rows]) == 1.0
+
+
+def test_a_page_is_turned_over_only_when_its_lines_read_better_so() -> None:
+    from pipeline.read.ocr import classify_text_direction
+    from pipeline.read.raster import _upside_down
+
+    # The sixteen longest lines of an upright page of table rows (labels, wide gaps, slashes;
+    # hard 150-DPI scan, tests/data), 53 px apart: the direction classifier votes 0.77 for
+    # upside down, and the page had been turned over.
+    stack = cv2.imread(str(ROOT / "tests" / "data" / "table_rows_150dpi_classifier_flips.jpg"), cv2.IMREAD_GRAYSCALE)
+    sizes = [(51, 853), (51, 851), (51, 851), (51, 851), (53, 852), (51, 849), (46, 846), (46, 845),
+             (49, 846), (46, 846), (43, 843), (40, 786), (40, 781), (45, 772), (43, 764), (33, 654)]
+    rows = [stack[k * 53:k * 53 + h, :w] for k, (h, w) in enumerate(sizes)]
+    votes = classify_text_direction(rows)
+    assert np.mean([p if ang == 180 else 1 - p for ang, p in votes]) > 0.7
+    assert _upside_down(rows) == 0.0
 
 
 def test_one_vertical_label_does_not_turn_a_page() -> None:
@@ -803,6 +868,22 @@ def test_a_pale_bar_before_a_number_flags_it_as_maybe_negative() -> None:
     assert minus.text == "2" and minus.confidence <= 0.5 and ("-2", 0.5) in minus.alternatives
     others = [w for w in words if w.text in ("3", "422")]
     assert len(others) == 2 and all(w.confidence > 0.9 for w in others)
+
+
+def test_a_minus_in_the_ink_that_the_recogniser_passed_over_is_kept_and_flagged() -> None:
+    from pipeline.read.ocr import Reading
+
+    # -8 in 本年增/减 of a hard scan (150 DPI): the minus is 4x2 pixels of ink at mid-height
+    # beside an 8x15 digit, and the recogniser, in its batch, read 8 at 1.00: a silent error.
+    boxes = np.array([[804, 1243, 812, 1258], [798, 1251, 802, 1253]])
+    assert reader._minus_first(boxes, 29.0)
+    assert not reader._minus_first(boxes[:1], 29.0)
+    assert not reader._minus_first(np.array([[804, 1243, 812, 1258], [795, 1243, 802, 1258]]), 29.0)  # 18
+    assert not reader._minus_first(np.array([[804, 1243, 812, 1258], [798, 1256, 802, 1258]]), 29.0)  # low: _8
+    crop = reader.Crop(np.zeros((1, 1), np.uint8), (798, 1243, 812, 1258), minus=True)
+    read = reader._checked(crop, Reading("8", 1.0))
+    assert (read.text, read.score) == ("-8", 0.5) and ("8", 0.5) in read.alternatives
+    assert reader._checked(crop, Reading("-8", 0.99)) == Reading("-8", 0.99)
 
 
 def test_column_names_in_a_bold_font_stand_apart_where_their_lines_do_not_line_up() -> None:

@@ -230,7 +230,7 @@ def upright(img: np.ndarray) -> tuple[np.ndarray, int, float]:
     whole-page classifier, trusted only when it is sure: it looks at the page centre and was
     wrong on about 6% of our table pages at p < 0.6.
     """
-    from pipeline.read.ocr import classify_orientation, classify_text_direction
+    from pipeline.read.ocr import classify_orientation
 
     grey = img if img.ndim == 2 else cv2.cvtColor(img, cv2.COLOR_BGR2GRAY)
     f = min(1.0, ORIENT_LONG_SIDE / max(grey.shape))
@@ -257,10 +257,7 @@ def upright(img: np.ndarray) -> tuple[np.ndarray, int, float]:
         tg = grey if not k else np.ascontiguousarray(np.rot90(grey, k=k))
         crops = _line_crops(lines, tg, f)
         if len(crops) >= 2:
-            votes = classify_text_direction(crops)
-            p180 = float(np.mean([p if ang == 180 else 1 - p for ang, p in votes]))
-            if abs(p180 - 0.5) < FLIP_DOUBT:
-                p180 = _upside_down_by_reading(crops)
+            p180 = _upside_down(crops)
             if p180 > 0.5:
                 k = (k + 2) % 4
             conf = quarter_conf * max(p180, 1 - p180)
@@ -315,6 +312,21 @@ def _reading_score(crops: list[np.ndarray]) -> float:
     if not crops:
         return 0.0
     return float(sum(r.score * len(r.text.strip()) for r in get_recognizer().recognize(crops[:READ_LINES])))
+
+
+def _upside_down(crops: list[np.ndarray]) -> float:
+    """The probability that the page whose longest text lines are ``crops`` is upside down:
+    the direction classifier's vote, settled by reading (_upside_down_by_reading) where it is
+    in doubt or votes to turn the page over. On a page of table rows (a label, wide gaps, a
+    few slashes) the classifier voted 0.77 for upside down on a page that was upright, and
+    its tables were lost; a page turned over wrongly loses everything, so a turn is confirmed."""
+    from pipeline.read.ocr import classify_text_direction
+
+    votes = classify_text_direction(crops)
+    p180 = float(np.mean([p if ang == 180 else 1 - p for ang, p in votes]))
+    if p180 > 0.5 - FLIP_DOUBT:
+        p180 = _upside_down_by_reading(crops)
+    return p180
 
 
 def _upside_down_by_reading(crops: list[np.ndarray]) -> float:
@@ -404,13 +416,17 @@ class Rulings:
         return out
 
 
-def _long_runs(mask: np.ndarray, horizontal: bool, least: int) -> np.ndarray:
-    """The components of a line mask at least ``least`` pixels long in its direction."""
+def _long_runs(mask: np.ndarray, horizontal: bool, least: int,
+               keep: Callable[[tuple[int, int, int]], bool]) -> np.ndarray:
+    """The components of a line mask at least ``least`` pixels long in its direction that
+    ``keep`` accepts as lines ((position, start, end), as _line_components gives them)."""
     n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
-    extent = stats[:, cv2.CC_STAT_WIDTH if horizontal else cv2.CC_STAT_HEIGHT]
-    keep = extent >= least
-    keep[0] = False
-    return keep[labels].astype(np.uint8)
+    ok = np.zeros(n, bool)
+    for i in range(1, n):
+        x, y, w, h = (int(v) for v in stats[i, :4])
+        if (w if horizontal else h) >= least:
+            ok[i] = keep((y + h // 2, x, x + w - 1) if horizontal else (x + w // 2, y, y + h - 1))
+    return ok[labels].astype(np.uint8)
 
 
 def _line_components(mask: np.ndarray, horizontal: bool, min_len: int, max_thick: int) -> list[tuple[int, int, int]]:
@@ -471,17 +487,21 @@ def _text_like(line: tuple[int, int, int], ink: np.ndarray, mask: np.ndarray, ho
 
 def _merge_collinear(lines: list[tuple[int, int, int]], tol: int, gap: int,
                      seal: np.ndarray | None = None, horizontal: bool = True,
-                     seal_gap: int = 0) -> list[tuple[int, int, int]]:
+                     seal_gap: int = 0, ink: np.ndarray | None = None, dpi: float = 200.0) -> list[tuple[int, int, int]]:
     """Join pieces of one line broken by noise: same position within ``tol``, ends within
     ``gap``. Cells merged on purpose leave gaps a whole cell wide, far above ``gap``. Under a
     seal (``seal`` mask) a gap up to ``seal_gap`` is bridged too: removing the seal's red
-    also lifts the black rule under its solid parts, and a broken rule merges cells."""
+    also lifts the black rule under its solid parts, and a broken rule merges cells. Not
+    where text runs across the gap (``ink``): a stroke of the seal above a table, so joined
+    to a column rule, had cut a group title (未经复议直接起诉) in two."""
 
     def sealed(pos: int, a: int, b: int) -> bool:
         if seal is None or b <= a:
             return False
         run = seal[pos, a:b] if horizontal else seal[a:b, pos]
-        return run.size > 0 and float(run.mean()) >= 0.5
+        if not (run.size > 0 and float(run.mean()) >= 0.5):
+            return False
+        return ink is None or not _crossed(ink, pos, a, b, max(2, int(round(0.03 * dpi))), horizontal)
 
     out: list[list[int]] = []
     for pos, a, b in sorted(lines, key=lambda l: l[1]):
@@ -528,21 +548,28 @@ def find_rulings(ink: np.ndarray, dpi: float, seal: np.ndarray | None = None,
         return cv2.morphologyEx(cv2.morphologyEx(src, cv2.MORPH_CLOSE, np.ones(close, np.uint8)),
                                 cv2.MORPH_OPEN, np.ones(open_, np.uint8))
 
+    max_thick = max(3, int(round(4 * u)))
+    tol = max(3, int(round(0.04 * dpi)))
     hmask, vmask = opened(img, True), opened(img, False)
     if faint is not None:
         # A rule printed in pale grey and blurred at 150 DPI lies just above the ink threshold
         # along most of its length: it is looked for in the faint ink too, where only long runs
-        # count (short ones there are the blurred strokes of a word joined up).
+        # count (short ones there are the blurred strokes of a word joined up), and only runs
+        # with paper beside them (a line of text, pale, joins up into a long run too).
         pale = (ink | (faint if seal is None else faint & ~seal)).astype(np.uint8)
         least = int(FAINT_RULE_MIN_IN * dpi)
-        hmask |= _long_runs(opened(pale, True), True, least)
-        vmask |= _long_runs(opened(pale, False), False, least)
-    max_thick = max(3, int(round(4 * u)))
-    tol = max(3, int(round(0.04 * dpi)))
+        for horizontal in (True, False):
+            runs = opened(pale, horizontal)
+            found = _long_runs(runs, horizontal, least, lambda line: not _text_like(
+                line, pale, runs, horizontal, [], max_thick, tol, dpi, LOOSE_TEXT_LIKE))
+            if horizontal:
+                hmask |= found
+            else:
+                vmask |= found
     gap = int(0.1 * dpi)  # breaks from a seal or noise; a merged cell leaves a whole cell
     sg = int(2.0 * dpi)  # a 42 mm seal
-    hs = _merge_collinear(_line_components(hmask, True, hk, max_thick), tol // 2 + 1, gap, seal, True, sg)
-    vs = _merge_collinear(_line_components(vmask, False, vk, max_thick), tol // 2 + 1, gap, seal, False, sg)
+    hs = _merge_collinear(_line_components(hmask, True, hk, max_thick), tol // 2 + 1, gap, seal, True, sg, img, dpi)
+    vs = _merge_collinear(_line_components(vmask, False, vk, max_thick), tol // 2 + 1, gap, seal, False, sg, img, dpi)
 
     def touches(h: tuple[int, int, int], v: tuple[int, int, int]) -> bool:
         return h[1] - tol <= v[0] <= h[2] + tol and v[1] - tol <= h[0] <= v[2] + tol

@@ -224,6 +224,7 @@ class Crop:
     fixed: Reading | None = None  # known from its shape alone (a dash): not recognised
     faint: bool = False  # marks paler than ink in a blank cell under a seal (_faint_crop)
     faint_bar: bool = False  # a pale bar at mid-height just left of the ink (_faint_bar_before)
+    minus: bool = False  # the line's ink starts with a minus sign's bar (_minus_first)
     em: float = 0.0  # the character height of its text (set by page_crops)
     title: bool = False  # a line among the first of the first page, where the title may stand
     # A skimmed prose line among those: the whole line, read where the title may run on into it.
@@ -265,6 +266,7 @@ DIGIT_PAIR = re.compile(r"[0-9][0-9,.]*[0-9]")
 FAINT = 35  # grey levels above the ink threshold down to which a stroke is grown (text_ink)
 PAPER = 235  # grey levels at or above this in a crop are paper (flattened page)
 SQUEEZE = 0.5  # measured: same character error rate as unsqueezed on mild and hard labels; 0.4 loses
+SQUEEZED_FEW = 0.35  # characters per character height of width below which a squeezed reading lost most of its line
 SQUEEZED_SURE = 0.5  # a squeezed reading whose weakest character is less sure is read again unsqueezed
 
 
@@ -678,7 +680,9 @@ def make_crop(prep: raster.Prepared, ink: Ink, ids: Sequence[int], H: float,
     have no room for the blank between the zeros, so a squeezed reading with two digits in a
     row is read again unsqueezed, unless ``digits`` is False (a prose line read for its words).
     So is a squeezed reading the recogniser doubts (weakest character under SQUEEZED_SURE):
-    squeezed, the 合计 of （七）合计 ran together into 命.
+    squeezed, the 合计 of （七）合计 ran together into 命; and one with far fewer characters
+    than the line is wide (SQUEEZED_FEW): a pale label of twelve characters, squeezed, read 公
+    at 0.96.
     ``line`` makes this a skimmed prefix of a prose line.
     """
     x0, y0, x1, y1 = _bbox(ids, ink.boxes)
@@ -687,16 +691,33 @@ def make_crop(prep: raster.Prepared, ink: Ink, ids: Sequence[int], H: float,
     sq = SQUEEZE if squeeze and x1 - x0 > 3 * H else 1.0
     img = cut(prep, ink, ids, H, clip, rules, sq)
     bar = digits and _faint_bar_before(prep, (x0, y0, x1, y1), clip[0] if clip else 0, H)
+    minus = digits and _minus_first(ink.boxes[list(ids)], H)
 
     def redo(reading: Reading) -> Crop | None:
         if line is not None and _may_be_heading(reading.text):
             # Read for its words: its digits, if any, need no second, unsqueezed reading.
             return make_crop(prep, ink, line, H, clip, rules, squeeze, digits=False)
-        if digits and sq < 1.0 and (DIGIT_PAIR.search(reading.text) or reading.score < SQUEEZED_SURE):
+        if digits and sq < 1.0 and (DIGIT_PAIR.search(reading.text) or reading.score < SQUEEZED_SURE
+                                    or len(reading.text.strip()) < SQUEEZED_FEW * (x1 - x0) / H):
             return make_crop(prep, ink, ids, H, clip, rules, False, line)
         return None
 
-    return Crop(img, (x0, y0, x1, y1), redo, skimmed=line is not None, faint_bar=bar)
+    return Crop(img, (x0, y0, x1, y1), redo, skimmed=line is not None, faint_bar=bar, minus=minus)
+
+
+def _minus_first(boxes: np.ndarray, H: float) -> bool:
+    """Whether a line's leftmost component is a short flat bar at mid-height with more ink to its
+    right: a minus. A hyphen-minus at 150 DPI was 4x2 pixels of ink beside an 8x15 digit, and
+    the recogniser read -8 as 8, sure of it."""
+    if len(boxes) < 2:
+        return False
+    first = boxes[np.argmin(boxes[:, 0])]
+    w, h = first[2] - first[0], first[3] - first[1]
+    top, bottom = boxes[:, 1].min(), boxes[:, 3].max()
+    high = bottom - top  # the digits' height
+    mid = (first[1] + first[3]) / 2 - top
+    return bool(w >= 1.5 * h and w >= 3 and h <= 0.3 * high and 0.2 * high <= w <= 0.8 * H
+                and 0.3 * high <= mid <= 0.7 * high)
 
 
 def _faint_bar_before(prep: raster.Prepared, box: tuple[int, int, int, int], lo: int, H: float) -> bool:
@@ -1264,6 +1285,23 @@ def _cell_gap_lines(ink: Ink, dpi: float) -> int:
     return sum(1 for words in column_lines(kept, ink.boxes, H) if len(words) > 1)
 
 
+def _checked(crop: Crop, r: Reading) -> Reading:
+    """A crop's reading against what its ink shows beside the recogniser: a reading of faint
+    marks is a number or nothing, and flagged; a minus the recogniser passed over is added, or
+    offered, and flagged."""
+    text = r.text.strip()
+    if crop.faint:
+        sure = FAINT_NUMBER.match(text) and r.score >= FAINT_MIN
+        return Reading(text, min(r.score, FAINT_SCORE), r.alternatives) if sure else Reading("", 0.0)
+    if crop.minus and FAINT_NUMBER.match(text):
+        # A minus in the ink: the number is negative.
+        return Reading("-" + text, min(r.score, FAINT_SCORE), ((text, FAINT_SCORE), *r.alternatives))
+    if crop.faint_bar and FAINT_NUMBER.match(text):
+        # A pale bar before the number: a minus sign maybe (本年增/减), never dropped silently.
+        return Reading(text, min(r.score, FAINT_SCORE), (("-" + text, FAINT_SCORE), *r.alternatives))
+    return r
+
+
 def read_page(img: np.ndarray, number: int, dpi: float, options: ReadOptions = ReadOptions(),
               batch_size: int = DEFAULT_BATCH, detect_orientation: bool = True,
               title_lines: int = 0) -> PageResult:
@@ -1312,16 +1350,7 @@ def read_page(img: np.ndarray, number: int, dpi: float, options: ReadOptions = R
             # The line read again keeps its character height (word boxes, spaced digits).
             crops[k], readings[k] = replace(c, em=crops[k].em), r
         pending = [k for k, _ in redo]
-    for k, c in enumerate(crops):
-        r = readings[k]
-        text = r.text.strip()
-        if c.faint:
-            sure = FAINT_NUMBER.match(text) and r.score >= FAINT_MIN
-            readings[k] = Reading(text, min(r.score, FAINT_SCORE), r.alternatives) if sure else Reading("", 0.0)
-        elif c.faint_bar and FAINT_NUMBER.match(text):
-            # A number with a pale bar before it that the recogniser did not read: a minus
-            # sign maybe (本年增/减), never dropped silently.
-            readings[k] = Reading(text, min(r.score, FAINT_SCORE), (("-" + text, FAINT_SCORE), *r.alternatives))
+    readings = [_checked(c, r) for c, r in zip(crops, readings)]
     skimmed = sum(1 for c in crops if c.skimmed)
     if skimmed:
         notes.append(f"{skimmed} prose lines read only in their first {SKIM_CHARS} characters (prose='skim')")
