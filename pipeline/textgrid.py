@@ -165,6 +165,21 @@ def _line_values(line: list[Word], h: float) -> list[Word]:
     return values
 
 
+def _in_vertical_label(word: Word, words: list[Word], h: float) -> bool:
+    """Whether a short value word stands between single characters set one above the other (a
+    vertical label, 三、本年度办理结果): the 、 read as 1 on a scan. Taken for a value, it had
+    made a column of its own in a table printed blank for zero, and the table fell apart."""
+    if len(word.text.strip()) > 1:
+        return False
+
+    def single(w: Word, above: bool) -> bool:
+        gap = word.top - w.bottom if above else w.top - word.bottom
+        return (len(w.text.strip()) == 1 and unicodedata.category(w.text.strip()) == "Lo" and -0.2 * h <= gap <= 0.8 * h
+                and min(w.x1, word.x1) > max(w.x0, word.x0))
+
+    return any(single(w, True) for w in words) and any(single(w, False) for w in words)
+
+
 def _rule_rows(page: Page, top: float, bottom: float) -> list[tuple[float, float, float]]:
     """Horizontal rules between two heights, one (y, x0, x1) per height."""
     found: list[list[float]] = []
@@ -709,7 +724,7 @@ def text_fragment(page: Page, top: float, bottom: float, table: TextTable | None
         return None
     line_values = [_line_values(line, h) for line in lines]
     lines = _split_trailing_values(lines, [w for vs in line_values for w in vs], em)
-    line_values = [_line_values(line, h) for line in lines]
+    line_values = [[w for w in vs if not _in_vertical_label(w, words, h)] for vs in (_line_values(line, h) for line in lines)]
     values = [w for vs in line_values for w in vs]
     value_ids = {id(w) for w in values}
     left = min([w.x0 for w in words] + ([min(r[1] for r in rules)] if ruled else [])) - 1

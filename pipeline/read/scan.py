@@ -1286,9 +1286,9 @@ def _cell_gap_lines(ink: Ink, dpi: float) -> int:
 
 
 def _checked(crop: Crop, r: Reading) -> Reading:
-    """A crop's reading against what its ink shows beside the recogniser: a reading of faint
-    marks is a number or nothing, and flagged; a minus the recogniser passed over is added, or
-    offered, and flagged."""
+    """A crop's reading checked against what its ink shows, each change flagged (score at most
+    FAINT_SCORE): faint marks read as a number or as nothing; a minus bar in the ink that the
+    recogniser passed over is added; a pale bar before a number offers the negative."""
     text = r.text.strip()
     if crop.faint:
         sure = FAINT_NUMBER.match(text) and r.score >= FAINT_MIN
