@@ -169,13 +169,13 @@ def _in_vertical_label(word: Word, words: list[Word], h: float) -> bool:
     """Whether a short value word stands between single characters set one above the other (a
     vertical label, 三、本年度办理结果): the 、 read as 1 on a scan. Taken for a value, it had
     made a column of its own in a table printed blank for zero, and the table fell apart."""
-    if len(word.text.strip()) > 1:
+    if len(word.text.strip()) > 1 or not word.text.strip().isdigit():
         return False
 
     def single(w: Word, above: bool) -> bool:
         gap = word.top - w.bottom if above else w.top - word.bottom
-        return (len(w.text.strip()) == 1 and unicodedata.category(w.text.strip()) == "Lo" and -0.2 * h <= gap <= 0.8 * h
-                and min(w.x1, word.x1) > max(w.x0, word.x0))
+        return (len(w.text.strip()) == 1 and unicodedata.category(w.text.strip()) == "Lo" and not _is_value(w)
+                and -0.2 * h <= gap <= 0.8 * h and min(w.x1, word.x1) > max(w.x0, word.x0))
 
     return any(single(w, True) for w in words) and any(single(w, False) for w in words)
 

@@ -535,3 +535,18 @@ def test_a_vertical_labels_comma_read_as_1_makes_no_value_column():
     assert any(row[-7:] == names for row in rows)
     granted = next(row for row in rows if "(一)予以公开" in row)
     assert granted[-7:] == [""] * 7
+
+
+def test_only_a_lone_digit_among_a_vertical_labels_characters_is_taken_for_its_comma():
+    from pipeline.textgrid import _in_vertical_label
+
+    def w(text: str, x0: float, top: float) -> Word:
+        return Word(text, x0, top, x0 + 26, top + 30)
+
+    stack = [w("三", 270, 1396), w("1", 274, 1438), w("本", 272, 1465)]
+    assert _in_vertical_label(stack[1], stack, 26.7)
+    # Zeros written 无, a column of them, are values; so are digits between digits.
+    column = [w("无", 1053, 1279), w("无", 1053, 1325), w("无", 1053, 1372)]
+    assert not _in_vertical_label(column[1], column, 26.7)
+    digits = [w("0", 1053, 1279), w("1", 1053, 1325), w("0", 1053, 1372)]
+    assert not _in_vertical_label(digits[1], digits, 26.7)
