@@ -420,13 +420,15 @@ def _long_runs(mask: np.ndarray, horizontal: bool, least: int,
                keep: Callable[[tuple[int, int, int]], bool]) -> np.ndarray:
     """The components of a line mask at least ``least`` pixels long in its direction that
     ``keep`` accepts as lines ((position, start, end), as _line_components gives them)."""
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
-    ok = np.zeros(n, bool)
-    for i in range(1, n):
-        x, y, w, h = (int(v) for v in stats[i, :4])
-        if (w if horizontal else h) >= least:
-            ok[i] = keep((y + h // 2, x, x + w - 1) if horizontal else (x + w // 2, y, y + h - 1))
-    return ok[labels].astype(np.uint8)
+    out = np.zeros_like(mask)
+    # Outer contours, as in _line_components: connected components took 17 ms a page.
+    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    for contour in contours:
+        x, y, w, h = cv2.boundingRect(contour)
+        if (w if horizontal else h) >= least and keep(
+                (y + h // 2, x, x + w - 1) if horizontal else (x + w // 2, y, y + h - 1)):
+            cv2.drawContours(out, [contour], -1, 1, thickness=cv2.FILLED)
+    return out
 
 
 def _line_components(mask: np.ndarray, horizontal: bool, min_len: int, max_thick: int) -> list[tuple[int, int, int]]:
