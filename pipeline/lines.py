@@ -56,10 +56,12 @@ def join_pieces(words: list[Word]) -> list[Word]:
             prev = joined[-1]
             touching = word.x0 - prev.x1 <= TOUCHING * (word.bottom - word.top) and (
                 word.text.strip()[:1] in OPENING or prev.text.strip()[-1:] in CLOSING)
-            if touching or _full_width_pitch(prev, word):
+            pieces = not touching and _full_width_pitch(prev, word)
+            if touching or pieces:
                 alternatives = tuple((a + word.text, s) for a, s in prev.alternatives) + tuple(
                     (prev.text + a, s) for a, s in word.alternatives)
-                joined[-1] = Word(prev.text + word.text, prev.x0, min(prev.top, word.top), word.x1,
+                text = "".join((prev.text + word.text).split()) if pieces else prev.text + word.text
+                joined[-1] = Word(text, prev.x0, min(prev.top, word.top), word.x1,
                                   max(prev.bottom, word.bottom), min(prev.confidence, word.confidence),
                                   alternatives)
             else:
@@ -97,7 +99,8 @@ def _digit_centres(word: Word, unit: bool = False) -> list[float]:
     """The centres of the characters of ``word``, evenly spaced, where it is a number (digits,
     and the separators that a full-width number sets at the same pitch: ２８，２７１), followed by
     a unit of one or two Chinese characters if ``unit``; else []."""
-    text = unicodedata.normalize("NFKC", word.text.strip())
+    # The recogniser may write a space beside a full-width point (４９６．１１ read 496 / . 1 / 1).
+    text = "".join(unicodedata.normalize("NFKC", word.text).split())
     if not (_NUMBER_UNIT if unit else _NUMBER).fullmatch(text):
         return []
     n = len(text)

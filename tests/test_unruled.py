@@ -288,6 +288,9 @@ def test_pieces_of_one_word_read_apart_are_one_word_for_the_text_grid():
     pieces = [Word("1", 1087, 670, 1103, 704), Word("5", 1120, 670, 1136, 704), Word("5", 1154, 670, 1169, 704),
               Word(".38", 1192, 670, 1270, 704)]
     assert texts(pieces) == ["155.38"]
+    # ４９６．１１ read as 496, ". 1" and 1 (height 26): the space written beside the point goes.
+    pieces = [Word("496", 1045, 385, 1113, 411), Word(". 1", 1131, 385, 1166, 411), Word("1", 1180, 385, 1192, 411)]
+    assert texts(pieces) == ["496.11"]
     # 采购总金额（元） read as two words whose boxes touch: the white between them was the
     # bracket's advance. Column names that touch without a bracket between them stay apart.
     assert texts([Word("采购总金额", 1011, 1104, 1161, 1132), Word("（元）", 1163, 1105, 1252, 1132)]) == ["采购总金额（元）"]
