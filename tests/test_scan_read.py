@@ -658,16 +658,23 @@ def test_two_specks_of_two_lines_are_no_character() -> None:
     assert _row_runs([1, 2, 3, 4], boxes, 22.0) == [[1, 2], [3, 4]]
 
 
-def test_a_squeezed_reading_in_doubt_is_read_again_unsqueezed() -> None:
-    # Squeezed to half its width, the 合计 of （七）合计 ran together and read 命 (weakest
-    # character 0.18); read at its own width it reads right.
+def _one_cell_crop(text: str, cols: int, cw: int) -> reader.Crop:
+    """The one crop of a ruled page whose only text is ``text`` in a cell of the second row."""
     from pipeline.read import raster
-    from pipeline.read.ocr import Reading
 
-    img = _grid_page(rows=3, cols=3, cw=250, texts={(1, 1): "（七）合计"})
+    img = _grid_page(rows=3, cols=cols, cw=cw, texts={(1, 1): text})
     prep = reader.work_image(img, DPI, detect_orientation=False)
     crops, _, _ = reader.page_crops(prep, raster.find_rulings(prep.ink, DPI))
     (crop,) = crops
+    return crop
+
+
+def test_a_squeezed_reading_in_doubt_is_read_again_unsqueezed() -> None:
+    # Squeezed to half its width, the 合计 of （七）合计 ran together and read 命 (weakest
+    # character 0.18); read at its own width it reads right.
+    from pipeline.read.ocr import Reading
+
+    crop = _one_cell_crop("（七）合计", cols=3, cw=250)
     assert crop.redo(Reading("（七）合计", 0.99)) is None
     again = crop.redo(Reading("（七）命", 0.18))
     assert again is not None and again.image.shape[1] > 1.5 * crop.image.shape[1]
@@ -677,13 +684,9 @@ def test_a_squeezed_reading_in_doubt_is_read_again_unsqueezed() -> None:
 def test_a_squeezed_reading_far_shorter_than_its_line_is_read_again_unsqueezed() -> None:
     # A pale label of twelve characters on a hard scan, squeezed, read 公 at 0.96: the row
     # (2.法律行政法规禁止公开) was lost. Read at its own width it reads nearly right.
-    from pipeline.read import raster
     from pipeline.read.ocr import Reading
 
-    img = _grid_page(rows=3, cols=2, cw=400, texts={(1, 1): "2.法律行政法规禁止公开"})
-    prep = reader.work_image(img, DPI, detect_orientation=False)
-    crops, _, _ = reader.page_crops(prep, raster.find_rulings(prep.ink, DPI))
-    (crop,) = crops
+    crop = _one_cell_crop("2.法律行政法规禁止公开", cols=2, cw=400)
     assert crop.redo(Reading("2.法律行政法规禁止公开", 0.9)) is None
     assert crop.redo(Reading("2法律行政法规营止公开", 0.9)) is None
     again = crop.redo(Reading("公", 0.96))

@@ -351,6 +351,20 @@ def test_group_labels_centred_on_lines_of_their_own_make_no_label_column():
     assert own[-1] == "（5）要求行政机关确认或重新出具已获取信息"
 
 
+def _table4_fragment(page: Page, read: list[tuple], values: list[tuple[int, int]], value_band: tuple[int, int],
+                     span: tuple[int, int]):
+    """Table 四 of a scan without rules: the header words as read (text, x0, top, x1, bottom) and
+    one row of values 0, 1, ... in the ``values`` spans (x0, x1) of ``value_band`` (top, bottom);
+    its fragment between the heights ``span``, checked to have fifteen value columns with the
+    values in order in its last row."""
+    page.words = [Word(t, x0, top, x1, bottom) for t, x0, top, x1, bottom in read]
+    page.words += [Word(str(k), x0, value_band[0], x1, value_band[1]) for k, (x0, x1) in enumerate(values)]
+    fragment = text_fragment(page, *span)
+    assert len(fragment.xs) == 16  # fifteen value columns
+    assert grid_text(fragment)[-1] == [str(k) for k in range(15)]
+    return fragment
+
+
 def test_titles_over_a_tier_of_column_names_are_not_cut_at_the_value_columns():
     """Table 四 of a 150-DPI scan, as read (pixels): the scan's boxes of 未经复议直接起诉 and
     复议后起诉 are a few per cent wider than their characters set solid, and they span several
@@ -368,14 +382,9 @@ def test_titles_over_a_tier_of_column_names_are_not_cut_at_the_value_columns():
     ]
     values = [(202, 210), (264, 273), (326, 335), (390, 398), (453, 460), (513, 528), (578, 587), (641, 650),
               (705, 712), (765, 780), (830, 839), (895, 902), (957, 966), (1021, 1030), (1085, 1093)]
-    words = [Word(t, x0, top, x1, bottom) for t, x0, top, x1, bottom in read]
-    words += [Word(str(k), x0, 559, x1, 578) for k, (x0, x1) in enumerate(values)]
-    page = Page(3, 1241, 1754, words=words, unit="px", dpi=150)
-    fragment = text_fragment(page, 390, 600)
-    assert len(fragment.xs) == 16  # fifteen value columns
+    fragment = _table4_fragment(Page(3, 1241, 1754, unit="px", dpi=150), read, values, (559, 578), (390, 600))
     texts = [c.text for c in fragment.cells]
     assert "未经复议直接起诉" in texts and "复议后起诉" in texts and "行政诉讼" in texts
-    assert grid_text(fragment)[-1] == [str(k) for k in range(15)]
 
 
 def test_a_title_wrapped_onto_a_second_line_over_column_names_stays_whole():
@@ -397,13 +406,8 @@ def test_a_title_wrapped_onto_a_second_line_over_column_names_stays_whole():
     ]
     values = [(204, 219), (291, 305), (377, 390), (462, 477), (547, 562), (633, 648), (719, 734), (805, 819),
               (890, 905), (976, 990), (1062, 1076), (1147, 1162), (1233, 1247), (1319, 1333), (1404, 1419)]
-    words = [Word(t, x0, top, x1, bottom) for t, x0, top, x1, bottom in read]
-    words += [Word(str(k), x0, 575, x1, 611) for k, (x0, x1) in enumerate(values)]
-    page = Page(4, 1655, 2339, words=words, unit="px", dpi=200)
-    fragment = text_fragment(page, 340, 620)
-    assert len(fragment.xs) == 16  # fifteen value columns
+    fragment = _table4_fragment(Page(4, 1655, 2339, unit="px", dpi=200), read, values, (575, 611), (340, 620))
     assert "行政诉讼（未经复议直接起诉）" in [c.text for c in fragment.cells]
-    assert grid_text(fragment)[-1] == [str(k) for k in range(15)]
 
 
 def test_the_last_character_of_a_wrapped_label_read_apart_stays_in_the_label_column():

@@ -503,7 +503,7 @@ def _merge_collinear(lines: list[tuple[int, int, int]], tol: int, gap: int,
         run = seal[pos, a:b] if horizontal else seal[a:b, pos]
         if not (run.size > 0 and float(run.mean()) >= 0.5):
             return False
-        return ink is None or not _crossed(ink, pos, a, b, max(2, int(round(0.03 * dpi))), horizontal)
+        return ink is None or not _crossed(ink, pos, a, b, _cross_reach(dpi), horizontal)
 
     out: list[list[int]] = []
     for pos, a, b in sorted(lines, key=lambda l: l[1]):
@@ -559,10 +559,10 @@ def find_rulings(ink: np.ndarray, dpi: float, seal: np.ndarray | None = None,
         # count (short ones there are the blurred strokes of a word joined up), and only runs
         # with paper beside them (a line of text, pale, joins up into a long run too).
         pale = (ink | (faint if seal is None else faint & ~seal)).astype(np.uint8)
-        least = int(FAINT_RULE_MIN_IN * dpi)
+        faint_least = int(FAINT_RULE_MIN_IN * dpi)
         for horizontal in (True, False):
             runs = opened(pale, horizontal)
-            found = _long_runs(runs, horizontal, least, lambda line: not _text_like(
+            found = _long_runs(runs, horizontal, faint_least, lambda line: not _text_like(
                 line, pale, runs, horizontal, [], max_thick, tol, dpi, LOOSE_TEXT_LIKE))
             if horizontal:
                 hmask |= found
@@ -593,22 +593,22 @@ def find_rulings(ink: np.ndarray, dpi: float, seal: np.ndarray | None = None,
 
     hs = [_cut_text_ends(h, vs, touches, img, hmask, True, max_thick, tol, dpi) for h in hs]
     vs = [_cut_text_ends(v, hs, touches, img, vmask, False, max_thick, tol, dpi) for v in vs]
+    long_rule = SNAP_LEAST_IN * dpi
     if faint is not None:
         # Only a rule of the grid, meeting two long rules already, is drawn on, and only to long
         # rules: grown, the short strokes of a character (户) made a grid of their own.
-        least = SNAP_LEAST_IN * dpi
-        grid_hs = [h for h in hs if h[2] - h[1] >= least]
+        grid_hs = [h for h in hs if h[2] - h[1] >= long_rule]
         vs = [_grow_along_faint(v, grid_hs, faint, False, tol) if sum(touches(h, v) for h in grid_hs) >= 2 else v
               for v in vs]
-        grid_vs = [v for v in vs if v[2] - v[1] >= least]
+        grid_vs = [v for v in vs if v[2] - v[1] >= long_rule]
         hs = [_grow_along_faint(h, grid_vs, faint, True, tol) if sum(touches(h, v) for v in grid_vs) >= 2 else h
               for h in hs]
     # Only long rules of a grid are drawn on to the rules they stop short of (the strokes of a
     # heading's characters, so lengthened, joined the rules around it into a table), and only
     # once rule ends running into text are cut back (未's upright over a column rule, drawn on
     # to the rule above, split the title cell).
-    vs = [_snap_ends(v, hs, gap, tol) if v[2] - v[1] >= SNAP_LEAST_IN * dpi else v for v in vs]
-    hs = [_snap_ends(h, vs, gap, tol) if h[2] - h[1] >= SNAP_LEAST_IN * dpi else h for h in hs]
+    vs = [_snap_ends(v, hs, gap, tol) if v[2] - v[1] >= long_rule else v for v in vs]
+    hs = [_snap_ends(h, vs, gap, tol) if h[2] - h[1] >= long_rule else h for h in hs]
     tables = [t for t in _group_tables(hs, vs, touches, tol, img, seal, dpi) if _plausible_table(t, dpi)]
     # A rule outside the grids crosses nothing: every stroke hanging from it counts. The top
     # strokes of a bold heading's characters join into a run that passed above only because
@@ -631,13 +631,18 @@ def find_rulings(ink: np.ndarray, dpi: float, seal: np.ndarray | None = None,
 SNAP_LEAST_IN = 0.5  # a rule at least this long (inches) is drawn on to a rule it stops short of
 
 
+def _crossing(pos: int, others: list[tuple[int, int, int]], tol: int) -> list[int]:
+    """The positions of the rules of the other direction that pass the position ``pos``."""
+    return [o[0] for o in others if o[1] - tol <= pos <= o[2] + tol]
+
+
 def _snap_ends(line: tuple[int, int, int], others: list[tuple[int, int, int]], gap: int, tol: int) -> tuple[int, int, int]:
     """``line`` with each end that stops short of a crossing rule, by no more than ``gap``,
     drawn on to it: rules end at rules. The last 18 px of a column rule under a header rule,
     a shade paler than the rest, fell below the ink threshold, and the header cells of three
     columns were taken for one."""
     pos, a, b = line
-    across = [o[0] for o in others if o[1] - tol <= pos <= o[2] + tol]
+    across = _crossing(pos, others, tol)
     before = [o for o in across if a - gap <= o < a - tol]
     after = [o for o in across if b + tol < o <= b + gap]
     return pos, max(before, default=a), min(after, default=b)
@@ -656,7 +661,7 @@ def _grow_along_faint(line: tuple[int, int, int], others: list[tuple[int, int, i
     pos, a, b = line
     lo, hi = max(0, pos - 1), pos + 2
     trace = faint[lo:hi, :].any(axis=0) if horizontal else faint[:, lo:hi].any(axis=1)
-    across = [o[0] for o in others if o[1] - tol <= pos <= o[2] + tol]
+    across = _crossing(pos, others, tol)
 
     def reach(run: np.ndarray) -> int:
         """How far the trace runs from the start of ``run``, breaks up to FAINT_BREAK bridged."""
@@ -766,7 +771,7 @@ def _bridge_gaps(lines: list[tuple[int, int, int]], cuts: list[int], ink: np.nda
     for p, a, b in lines:
         by_pos.setdefault(p, []).append((a, b))
     out = list(lines)
-    d = max(2, int(round(0.03 * dpi)))
+    d = _cross_reach(dpi)
     for p, runs in by_pos.items():
         runs.sort()
         for (a0, b0), (a1, b1) in zip(runs, runs[1:]):
@@ -790,6 +795,11 @@ def _bridge_gaps(lines: list[tuple[int, int, int]], cuts: list[int], ink: np.nda
                 continue
             out.append((p, g0, g1))
     return _union_runs(out)
+
+
+def _cross_reach(dpi: float) -> int:
+    """Pixels either side of a line within which text across it is looked for (_crossed)."""
+    return max(2, int(round(0.03 * dpi)))
 
 
 def _crossed(ink: np.ndarray, p: int, a: int, b: int, d: int, horizontal: bool,
