@@ -1033,3 +1033,52 @@ def test_a_number_beside_a_two_line_label_is_not_cut_as_smaller_type() -> None:
         [874, 1833, 885, 1850], [1118, 1833, 1129, 1850], [1350, 1833, 1361, 1850], [1376, 1833, 1386, 1850]])
     words = [sorted(w) for w in _column_words(boxes, 30.0)]
     assert [23, 24] in words
+
+
+@pytest.mark.parametrize("name, page, asked", [
+    ("meizhou_hrss_2022_mild.pdf", 1, False),  # prose, three lines with a word gap each
+    ("gen_0004_mild_threeline.pdf", 2, True),  # a table printed with three rules only
+])
+def test_the_layout_model_is_asked_only_where_words_stand_in_columns(monkeypatch, name: str, page: int,
+                                                                     asked: bool) -> None:
+    from pipeline.read import ocr
+
+    calls: list[int] = []
+    real = ocr.layout_regions
+
+    def layout(img: np.ndarray, classes: tuple[str, ...] = ("table", "figure"), min_score: float = 0.5):
+        calls.append(1)
+        return real(img, classes, min_score)
+
+    monkeypatch.setattr(ocr, "layout_regions", layout)
+    reader.read_pdf_scan(ROOT / "samples" / "scans" / name, [page])
+    assert bool(calls) == asked
+
+
+def test_recognition_batches_hold_many_short_crops_and_few_long_ones() -> None:
+    from pipeline.read.ocr import BATCH_WIDTH, DEFAULT_BATCH, _batches
+
+    widths = [60] * 20 + [300] * 5 + [700, 1500]
+    batches = _batches(widths, list(range(len(widths))), DEFAULT_BATCH)
+    assert [len(b) for b in batches] == [8, 8, 4, 4, 1, 1, 1]
+    assert sorted(i for b in batches for i in b) == list(range(len(widths)))
+    assert all(len(b) * max(widths[i] for i in b) <= BATCH_WIDTH for b in batches if len(b) > 1)
+
+
+def test_a_label_on_two_lines_of_small_type_with_its_values_between_them_is_two_lines() -> None:
+    # A table without rules set in 22-px type on a page of 36-px prose: its label 行政规范 /
+    # 性文件 on two lines and the row's values between them made one run 56 px high, under
+    # 1.6 prose lines: read as one crop of two lines (行政,范), the row was lost.
+    line1 = [[264, 1815, 269, 1820], [286, 1815, 309, 1837], [314, 1815, 334, 1837], [343, 1815, 346, 1821],
+             [349, 1815, 353, 1821], [279, 1816, 282, 1818], [264, 1820, 270, 1836], [273, 1822, 279, 1837],
+             [340, 1822, 343, 1825], [346, 1822, 359, 1836], [351, 1822, 356, 1832], [338, 1825, 341, 1828],
+             [339, 1828, 343, 1837]]
+    line2 = [[262, 1849, 273, 1871], [273, 1849, 283, 1870], [313, 1849, 319, 1871], [324, 1849, 333, 1871],
+             [296, 1850, 299, 1854], [319, 1851, 323, 1859], [305, 1853, 308, 1855], [290, 1854, 307, 1871]]
+    digits = [[873, 1835, 884, 1851], [1118, 1835, 1129, 1851], [1350, 1835, 1361, 1851], [1375, 1834, 1386, 1851]]
+    boxes = np.array([[0, 0, 0, 0]] + line1 + line2 + digits)
+    words = [sorted(w) for w in _column_words(boxes, 36.0)]
+    first = list(range(1, 1 + len(line1)))
+    second = list(range(first[-1] + 1, first[-1] + 1 + len(line2)))
+    seven, three, *thirty_five = range(second[-1] + 1, len(boxes))
+    assert sorted(words) == sorted([first, second, [seven], [three], thirty_five])
