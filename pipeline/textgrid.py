@@ -174,8 +174,9 @@ def _in_vertical_label(word: Word, words: list[Word], h: float) -> bool:
 
     def single(w: Word, above: bool) -> bool:
         gap = word.top - w.bottom if above else w.top - word.bottom
-        return (len(w.text.strip()) == 1 and unicodedata.category(w.text.strip()) == "Lo" and not _is_value(w)
-                and -0.2 * h <= gap <= 0.8 * h and min(w.x1, word.x1) > max(w.x0, word.x0))
+        # Where it stands first: the text tests, for every word of the page, cost more.
+        return (-0.2 * h <= gap <= 0.8 * h and min(w.x1, word.x1) > max(w.x0, word.x0)
+                and len(w.text.strip()) == 1 and unicodedata.category(w.text.strip()) == "Lo" and not _is_value(w))
 
     return any(single(w, True) for w in words) and any(single(w, False) for w in words)
 

@@ -1082,3 +1082,18 @@ def test_a_label_on_two_lines_of_small_type_with_its_values_between_them_is_two_
     second = list(range(first[-1] + 1, first[-1] + 1 + len(line2)))
     seven, three, *thirty_five = range(second[-1] + 1, len(boxes))
     assert sorted(words) == sorted([first, second, [seven], [three], thirty_five])
+
+
+def test_column_names_on_two_lines_of_small_type_stand_apart() -> None:
+    # Table 四's column names at 150 DPI in 18-px type on a page of 31-px prose: 结果纠 / 正,
+    # 其他结 / 果 and 未审结, 13 px apart. Their run, 43 px high, is under 1.6 prose lines: cut
+    # only at the prose's word gap, the three names were one word (结果纠其他结未审结), the
+    # columns unnamed and the table lost.
+    names = [[177, 230, 195, 248], [196, 230, 214, 247], [215, 230, 232, 247],  # 结果纠
+             [196, 257, 214, 273],  # 正
+             [245, 230, 262, 248], [263, 230, 300, 248],  # 其他结
+             [264, 256, 281, 273],  # 果
+             [313, 243, 330, 260], [331, 243, 367, 260]]  # 未审结
+    boxes = np.array([[0, 0, 0, 0]] + names)
+    words = sorted(sorted(w) for w in _column_words(boxes, 31.0))
+    assert words == [[1, 2, 3], [4], [5, 6], [7], [8, 9]]

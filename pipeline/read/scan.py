@@ -429,7 +429,8 @@ def _row_runs(ids: Sequence[int], boxes: np.ndarray, H: float) -> list[list[int]
 
 
 def _split_at_gaps(ids: Sequence[int], boxes: np.ndarray, gap: float, H: float,
-                   narrow_gap: float | None = None, faint: np.ndarray | None = None) -> list[list[int]]:
+                   narrow_gap: float | None = None, faint: np.ndarray | None = None,
+                   narrow_h: float | None = None) -> list[list[int]]:
     """Components of one row, left to right, cut where the white between them is wider than
     ``gap``, or than ``narrow_gap`` beside a narrow component, unless the ``faint`` ink mask
     (pixels paler than ink, darker than paper) runs across it (_bridged).
@@ -438,8 +439,9 @@ def _split_at_gaps(ids: Sequence[int], boxes: np.ndarray, gap: float, H: float,
     after it is part of its character, not a gap, or 一、本年新收… would be cut after 一、 and
     ９．５３ after ９．. Narrow components (digits, a bracket, whose advance is wider than their
     ink: 1 1 in SimSun are 0.4 characters apart) are cut from their neighbours only at
-    ``narrow_gap``."""
+    ``narrow_gap``; narrow is NARROW of ``narrow_h`` (default ``H``)."""
     narrow_gap = gap if narrow_gap is None else narrow_gap
+    narrow_w = NARROW * (H if narrow_h is None else narrow_h)
     # Plain lists: this loop runs over every component of the page, and numpy's per-element
     # indexing cost a tenth of a page's time.
     order = [int(i) for i in sorted(ids, key=lambda i: boxes[i, 0])]
@@ -451,7 +453,7 @@ def _split_at_gaps(ids: Sequence[int], boxes: np.ndarray, gap: float, H: float,
     rows = (0, 0)  # the rows of the part so far
     for k, i in enumerate(order):
         x0, y0, x1, y1 = box[k]
-        narrow = x1 - x0 <= NARROW * H and i not in pieces
+        narrow = x1 - x0 <= narrow_w and i not in pieces
         # A stroke across the gap joins a component to the part before: it runs in rows they
         # share (the part's, not its last component's: the top stroke of a faint 二 after 第,
         # whose rightmost piece is low; nor the next component's alone, but its character's,
@@ -557,14 +559,15 @@ def column_lines(ids: Sequence[int], boxes: np.ndarray, H: float, faint: np.ndar
         h = own if own > LARGER_FONT * H else H
         # The column names of a table set smaller than the page's prose (24 px against 33)
         # stand as close as half a prose character: blocks are cut at the word gap of their
-        # own type. A run of smaller type taller than its own line but not than the prose's
-        # is a row whose value stands between the two lines of its label (22 px, a run of
-        # 56 px against 36: read as one crop of two lines): cut at the prose's word gap, so
-        # that its digits, spaced wider than its own type's gap, stay one number.
+        # own type. So is a run of smaller type taller than its own line but not than the
+        # prose's: two-line column names 13 px apart in 18-px type, or a row whose value
+        # stands between the two lines of its label (22 px, a run of 56 px against 36: read
+        # as one crop of two lines); its digits, 0.5 of its type's height wide and spaced
+        # wider than its word gap, are narrow by the prose's height and stay one number.
         hb = own if own * LARGER_FONT < H else h
         height = b[:, 3].max() - b[:, 1].min()
         if height > 1.6 * hb and depth < 8:
-            blocks = _block_cut(run, boxes, hb if height > 1.6 * h else h, faint)
+            blocks = _block_cut(run, boxes, hb, faint, hb if height > 1.6 * h else h)
             if len(blocks) > 1:
                 for block in blocks:
                     out += column_lines(block, boxes, H, faint, depth + 1)
@@ -573,14 +576,15 @@ def column_lines(ids: Sequence[int], boxes: np.ndarray, H: float, faint: np.ndar
     return out
 
 
-def _block_cut(run: Sequence[int], boxes: np.ndarray, h: float, faint: np.ndarray | None) -> list[list[int]]:
+def _block_cut(run: Sequence[int], boxes: np.ndarray, h: float, faint: np.ndarray | None,
+               narrow_h: float) -> list[list[int]]:
     """A run of several lines cut into side-by-side blocks at the white columns down it: at a
     word gap, and at a narrower one (BLOCK_GAP) where the blocks on its two sides have their
     lines at different heights (two-line column names beside three-line ones, set 0.6
     characters apart in a bold font). Blocks whose lines stand level are cut only at a word
     gap: the lines of a long wrapped label, chained by a little skew, have white columns as
-    wide as that between some of their characters."""
-    blocks = _split_at_gaps(run, boxes, BLOCK_GAP * h, h, NARROW_GAP * h, faint)
+    wide as that between some of their characters. Narrow components are narrow by ``narrow_h``."""
+    blocks = _split_at_gaps(run, boxes, BLOCK_GAP * h, h, NARROW_GAP * h, faint, narrow_h)
     joined = [blocks[0]]
     for block in blocks[1:]:
         left = joined[-1]
