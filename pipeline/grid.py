@@ -107,7 +107,48 @@ def find_fragments(page: Page, tolerance: float = LINE_TOLERANCE) -> list[Fragme
             fragments.append(fragment)
     fragments.sort(key=lambda f: f.bbox[1])
     assign_words(fragments, page.words)
+    for fragment in fragments:
+        fragment.cells = sorted((part for cell in fragment.cells for part in _split_at_lost_rule(cell, fragment)),
+                                key=lambda c: (c.row, c.col))
     return fragments
+
+
+CENTRED = 0.1  # share of its columns' width by which a name centred over them may stand off their middle
+
+
+def _split_at_lost_rule(cell: GridCell, fragment: Fragment) -> list[GridCell]:
+    """``cell``, or its parts where it holds names side by side on one line, each centred over
+    its own columns, with a rule between those columns in the row below (the column boundary
+    nearest the middle of the white between the names): the rule between the names was lost (a header tier's rule pale and broken on a scan made 直接起诉 and 复议后起诉
+    one header cell, and one block of table 四 was lost)."""
+    if cell.colspan < 2 or len(cell.words) < 2:
+        return [cell]
+    below = cell.row + cell.rowspan
+    ruled_below = {c.col for c in fragment.cells if c.row <= below < c.row + c.rowspan}
+    x0, x1 = fragment.xs[cell.col], fragment.xs[cell.col + cell.colspan]
+    for k in range(cell.col + 1, cell.col + cell.colspan):
+        x = fragment.xs[k]
+        left = [w for w in cell.words if w.x1 <= x]
+        right = [w for w in cell.words if w.x0 >= x]
+        if (k not in ruled_below or not left or not right or len(left) + len(right) < len(cell.words)
+                or max(w.top for w in left + right) >= min(w.bottom for w in left + right)):
+            continue
+        gap = (max(w.x1 for w in left) + min(w.x0 for w in right)) / 2
+        nearest = min(fragment.xs[cell.col + 1:cell.col + cell.colspan], key=lambda b: abs(b - gap))
+        if x != nearest or not _centred(left, x0, x) or not _centred(right, x, x1):
+            continue
+        top, bottom = cell.bbox[1], cell.bbox[3]
+        parts = [GridCell(cell.row, cell.col, cell.rowspan, k - cell.col, (cell.bbox[0], top, x, bottom), cell.page,
+                          left, cell.inferred, cell.spills),
+                 GridCell(cell.row, k, cell.rowspan, cell.col + cell.colspan - k, (x, top, cell.bbox[2], bottom),
+                          cell.page, right, cell.inferred, cell.spills)]
+        return [p for part in parts for p in _split_at_lost_rule(part, fragment)]
+    return [cell]
+
+
+def _centred(words: list[Word], x0: float, x1: float) -> bool:
+    middle = (min(w.x0 for w in words) + max(w.x1 for w in words)) / 2
+    return abs(middle - (x0 + x1) / 2) <= CENTRED * (x1 - x0)
 
 
 def build_fragment(segments: list[Segment], page: int, tolerance: float = LINE_TOLERANCE) -> Fragment | None:

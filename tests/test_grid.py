@@ -1,0 +1,34 @@
+"""Grid reconstruction: merged cells and the rules a scan lost between them."""
+from __future__ import annotations
+
+from pipeline.document import Page, Segment, Word
+from pipeline.grid import find_fragments
+
+
+def _header_page(middle: list[Word]) -> Page:
+    """Table 四's litigation header at 150 DPI (page 4 of seed 1145's hard gen_0010): 行政诉讼 over
+    ten columns, two names over five each, the column names below; the column rule between the
+    two blocks is printed in the lowest tier only (its piece in the middle tier was lost)."""
+    xs = [461 + 57 * k for k in range(11)]
+    segments = [Segment(461, y, 1031, y) for y in (181, 216, 312, 347)] + [Segment(461, 252, 1031, 252)]
+    segments += [Segment(x, 181, x, 347) for x in (461, 1031)]
+    segments += [Segment(x, 252, x, 347) for x in xs[1:-1]]
+    words = [Word("行政诉讼", 705, 189, 786, 211), *middle]
+    words += [Word(n, x + 8, 265, x + 49, 300) for x, n in zip(xs, ["结果维持", "结果纠正", "其他结果", "未审结", "总计"] * 2)]
+    return Page(number=4, width=1241, height=1754, words=words, segments=segments, unit="px", dpi=150)
+
+
+def _texts_of_row(page: Page, row: int) -> list[str]:
+    (fragment,) = find_fragments(page)
+    return [c.text for c in fragment.rows()[row]]
+
+
+def test_names_each_centred_over_their_own_columns_are_two_cells() -> None:
+    page = _header_page([Word("直接起诉", 564, 224, 643, 246), Word("复议后起诉", 838, 224, 938, 246)])
+    assert _texts_of_row(page, 1) == ["直接起诉", "复议后起诉"]
+
+
+def test_a_name_off_the_middle_of_its_columns_keeps_its_cell_whole() -> None:
+    # One name set in two words, the gap over the column rule below by chance: not two names.
+    page = _header_page([Word("直接起诉", 480, 224, 560, 246), Word("复议后起诉", 760, 224, 860, 246)])
+    assert _texts_of_row(page, 1) == ["直接起诉 复议后起诉"]
