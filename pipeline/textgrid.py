@@ -168,17 +168,26 @@ def _line_values(line: list[Word], h: float) -> list[Word]:
 def _in_vertical_label(word: Word, words: list[Word], h: float) -> bool:
     """Whether a short value word stands between single characters set one above the other (a
     vertical label, 三、本年度办理结果): the 、 read as 1 on a scan. Taken for a value, it had
-    made a column of its own in a table printed blank for zero, and the table fell apart."""
+    made a column of its own in a table printed blank for zero, and the table fell apart. Or
+    whether it stands at the end of such a stack among the end characters of others beside it
+    (the column names of table 三 set vertically, their 总 read as 8: a value in the header, and
+    the table was lost)."""
     if len(word.text.strip()) > 1 or not word.text.strip().isdigit():
         return False
 
-    def single(w: Word, above: bool) -> bool:
+    def single(w: Word) -> bool:
+        return len(w.text.strip()) == 1 and unicodedata.category(w.text.strip()) == "Lo" and not _is_value(w)
+
+    def stacked(w: Word, above: bool) -> bool:
         gap = word.top - w.bottom if above else w.top - word.bottom
         # Where it stands first: the text tests, for every word of the page, cost more.
-        return (-0.2 * h <= gap <= 0.8 * h and min(w.x1, word.x1) > max(w.x0, word.x0)
-                and len(w.text.strip()) == 1 and unicodedata.category(w.text.strip()) == "Lo" and not _is_value(w))
+        return -0.2 * h <= gap <= 0.8 * h and min(w.x1, word.x1) > max(w.x0, word.x0) and single(w)
 
-    return any(single(w, True) for w in words) and any(single(w, False) for w in words)
+    above, below = any(stacked(w, True) for w in words), any(stacked(w, False) for w in words)
+    if above and below:
+        return True
+    beside = sum(1 for w in words if w is not word and abs((w.top + w.bottom) - (word.top + word.bottom)) <= h and single(w))
+    return (above or below) and beside >= 2
 
 
 def _rule_rows(page: Page, top: float, bottom: float) -> list[tuple[float, float, float]]:

@@ -557,3 +557,21 @@ def test_only_a_lone_digit_among_a_vertical_labels_characters_is_taken_for_its_c
     assert not _in_vertical_label(column[1], column, 26.7)
     digits = [w("0", 1053, 1279), w("1", 1053, 1325), w("0", 1053, 1372)]
     assert not _in_vertical_label(digits[1], digits, 26.7)
+
+
+def test_a_digit_atop_a_vertical_column_name_among_the_first_characters_of_others_is_no_value():
+    from pipeline.textgrid import _in_vertical_label
+
+    # Table 三's column names set one character a line (150-DPI scan, pixels as read): 总计's 总
+    # read as 8, level with the first characters of the names beside it (自 read as 白, 商, 科…).
+    # Taken for a value, it put a value in the header and the table was lost (175 cells).
+    def w(text: str, x0: float, top: float) -> Word:
+        return Word(text, x0, top, x0 + 16, top + 17)
+
+    first = [w("白", 805, 405), w("商", 851, 411), w("科", 897, 411), w("会", 944, 411), w("律", 989, 411),
+             w("其", 1036, 412)]
+    eight, below = w("8", 1081, 415), w("计", 1081, 439)
+    words = first + [eight, below]
+    assert _in_vertical_label(eight, words, 17.0)
+    # A value over the last character of a vertical label in its row, with no stack beside it, stays a value.
+    assert not _in_vertical_label(eight, [eight, below, w("法", 988, 388)], 17.0)
