@@ -119,8 +119,9 @@ CENTRED = 0.1  # share of its columns' width by which a name centred over them m
 def _split_at_lost_rule(cell: GridCell, fragment: Fragment) -> list[GridCell]:
     """``cell``, or its parts where it holds names side by side on one line, each centred over
     its own columns, with a rule between those columns in the row below (the column boundary
-    nearest the middle of the white between the names): the rule between the names was lost (a header tier's rule pale and broken on a scan made 直接起诉 and 复议后起诉
-    one header cell, and one block of table 四 was lost)."""
+    nearest the middle of the white between the names): the rule between the names was lost.
+    A header tier's rule, pale and broken on a scan, made 直接起诉 and 复议后起诉 one header cell,
+    and one block of table 四 was lost."""
     if cell.colspan < 2 or len(cell.words) < 2:
         return [cell]
     below = cell.row + cell.rowspan

@@ -186,8 +186,10 @@ def _in_vertical_label(word: Word, words: list[Word], h: float) -> bool:
     above, below = any(stacked(w, True) for w in words), any(stacked(w, False) for w in words)
     if above and below:
         return True
+    if not (above or below):
+        return False
     beside = sum(1 for w in words if w is not word and abs((w.top + w.bottom) - (word.top + word.bottom)) <= h and single(w))
-    return (above or below) and beside >= 2
+    return beside >= 2
 
 
 def _rule_rows(page: Page, top: float, bottom: float) -> list[tuple[float, float, float]]:

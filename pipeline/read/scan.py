@@ -29,7 +29,6 @@ image stays in memory.
 from __future__ import annotations
 
 import bisect
-
 import functools
 import hashlib
 import io
@@ -1295,11 +1294,11 @@ MIN_TABLE_LINES = 3  # lines of words in columns from which a page without rules
 COLUMN_ALIGN = 1.0  # character heights: the most apart the centres of two words of one column stand
 
 
-def page_lines(prep: raster.Prepared, ink: Ink) -> list[list[list[int]]]:
-    """The text lines of a page without ruled tables, as words (column_lines): what page_crops
-    reads, and what tells whether the page may hold a table drawn without rules."""
-    kept = np.nonzero(ink.keep)[0]
-    return column_lines(kept, ink.boxes, char_height(ink.boxes[kept], prep.dpi), faint_ink(prep))
+def page_lines(prep: raster.Prepared, ink: Ink, H: float) -> list[list[list[int]]]:
+    """The text lines of a page without ruled tables (character height ``H``), as words
+    (column_lines): what page_crops reads, and what tells whether the page may hold a table
+    drawn without rules."""
+    return column_lines(np.nonzero(ink.keep)[0], ink.boxes, H, faint_ink(prep))
 
 
 def _column_rows(lines: list[list[list[int]]], boxes: np.ndarray, H: float) -> int:
@@ -1345,8 +1344,9 @@ def read_page(img: np.ndarray, number: int, dpi: float, options: ReadOptions = R
     unruled: list[tuple[float, float, float, float]] = []
     layout_notes: list[str] = []
     ink = text_ink(prep, rul)
-    lines = None if rul.tables else page_lines(prep, ink)
-    if lines is not None and _column_rows(lines, ink.boxes, char_height(ink.boxes[ink.keep], dpi)) >= MIN_TABLE_LINES:
+    H = char_height(ink.boxes[ink.keep], dpi)  # the page's character height: its lines and columns, where it has no rules
+    lines = None if rul.tables else page_lines(prep, ink, H)
+    if lines is not None and _column_rows(lines, ink.boxes, H) >= MIN_TABLE_LINES:
         # No ruling grid but words in columns: ask the layout model whether the page holds a
         # table anyway (drawn without rules, or a picture of one); its lines are then read in
         # full, and the caller is told that no grid could be built here. A page of prose
