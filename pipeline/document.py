@@ -41,6 +41,7 @@ class Word(Boxed):
     bottom: float
     confidence: float = 1.0  # recogniser score for OCR words; 1.0 for a text layer
     alternatives: tuple[tuple[str, float], ...] = ()  # other readings the recogniser produced
+    clipped: bool = False  # only the start of a longer line was read (a skimmed prose line)
 
 
 @dataclass(frozen=True)

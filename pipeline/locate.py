@@ -47,7 +47,7 @@ def find_headings(pages: list[Page]) -> dict[str, Heading]:
     for page in pages:
         for line in group_lines(page.words):
             text = normalize("".join(w.text for w in line))
-            section = _heading_section(text, tax.section_headings)
+            section = _heading_section(text, tax.section_headings, clipped=any(w.clipped for w in line))
             if section is not None:
                 candidates.append(Heading(section, page.number, min(w.top for w in line), text))
     found: dict[str, Heading] = {}
@@ -67,11 +67,16 @@ def find_headings(pages: list[Page]) -> dict[str, Heading]:
 _GARBLED_NUMBER = re.compile(r"^.{1,2}?(?=[一二三四五六七八九十]{1,2}[、.．])")
 
 
-def _heading_section(text: str, headings: dict[str, tuple[str, ...]]) -> str | None:
+def _heading_section(text: str, headings: dict[str, tuple[str, ...]], clipped: bool = False) -> str | None:
+    """The section whose heading ``text`` is. A ``clipped`` line (only its start was read) may
+    be a numbered heading, but not an unnumbered one: a prose line that happens to begin with
+    主动公开政府信息情况 reads as that heading when the rest of it is not read."""
     body = strip_enumerator(text)
     if body == text:
         body = strip_enumerator(_GARBLED_NUMBER.sub("", text, count=1))
     numbered = body != text
+    if clipped and not numbered:
+        return None
     best, best_score = None, 0.0
     for section, variants in headings.items():
         for variant in variants:

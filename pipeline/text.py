@@ -48,3 +48,9 @@ def label_key(text: str) -> str:
     # Notes in parentheses appended by local offices; keep a parenthesis that opens the label.
     stripped = re.sub(r"\([^()]*\)$", "", text)
     return stripped or text
+
+
+def solid_width(text: str) -> float:
+    """The width of ``text`` set solid, in character heights: a full-width character (Chinese,
+    full-width marks and digits) is one, any other half."""
+    return sum(1.0 if unicodedata.east_asian_width(ch) in ("W", "F") else 0.5 for ch in text)

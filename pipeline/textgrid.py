@@ -49,7 +49,7 @@ from pipeline.document import Boxed, Page, Word
 from pipeline.disjoint import DisjointSets
 from pipeline.grid import Fragment, GridCell, cluster_runs
 from pipeline.lines import group_lines, join_pieces
-from pipeline.text import normalize
+from pipeline.text import normalize, solid_width
 from pipeline.values import parse_value
 
 MIN_VALUE_WORDS = 4  # a region with fewer values and no header is not a table
@@ -68,6 +68,7 @@ _NOTE = re.compile(r"^(?:注|说明|备注|附注)\d*[:：.、]")
 _ITEM = re.compile(r"第二十条|^第[(（][一二三四五六七八九十]+[)）]项")  # table 二's item lines
 _UNITS = {"元", "万元", "件", "项", "个", "次", "条", "%"}
 _DASHES = set("-—–－/／\\")
+_DIGIT_LOOKALIKES = set("IlO|o")  # letters a recogniser reads for 1 and 0
 
 
 @dataclass
@@ -148,8 +149,19 @@ def _is_value(word: Word) -> bool:
     if not text or len(text) > 16:
         return False
     if parse_value(text).value is None:
-        return False
+        return _misread_number(word)
     return any(ch.isdigit() for ch in text) or set(text) <= _DASHES or text in ("无", "〇", "空")
+
+
+def _misread_number(word: Word) -> bool:
+    """A scan's number read with letters for digits (1 as I, 00 as OO) whose recogniser's own
+    next reading is a number: it stands where a value stands. Taken for label text, the I of a
+    column's first row moved the end of the labels past that column, and the column was lost
+    (its cell keeps the letters and is flagged)."""
+    text = word.text.strip()
+    if len(text) > 4 or not set(text) & _DIGIT_LOOKALIKES or not set(text) <= _DIGIT_LOOKALIKES | set("0123456789"):
+        return False
+    return any(parse_value(alt).value is not None and any(ch.isdigit() for ch in alt) for alt, _ in word.alternatives)
 
 
 def _line_values(line: list[Word], h: float) -> list[Word]:
@@ -254,7 +266,10 @@ def _trim(lines: list[list[Word]], page: Page, h: float, ruled: bool) -> list[li
     width = max(max(xs1) - min(xs0), 0.65 * page.width)
 
     def prose(line: list[Word]) -> bool:
-        # One run of text across the page: no value in it, no gap in it.
+        # One run of text across the page: no value in it, no gap in it. A scan's reader read
+        # only the start of such a line (clipped): its word is short, but its line is not.
+        if any(w.clipped for w in line):
+            return True
         text = _line_text(line)
         if len(text) < 12 or any(_is_value(w) for w in line):
             return False
@@ -331,13 +346,9 @@ def _split_word(word: Word, cuts: list[float]) -> list[Word]:
     return pieces or [word]
 
 
-def _char_width(ch: str) -> float:
-    return 1.0 if unicodedata.east_asian_width(ch) in ("W", "F") else 0.5
-
-
 def _excess(word: Word, h: float) -> float:
     """How much wider a word is than its characters set solid: the gaps inside it."""
-    return (word.x1 - word.x0) - h * sum(_char_width(ch) for ch in word.text)
+    return (word.x1 - word.x0) - h * solid_width(word.text)
 
 
 def _split_merged(words: list[Word], cuts: list[float], h: float, height: float | None = None) -> list[Word]:
@@ -352,7 +363,7 @@ def _split_merged(words: list[Word], cuts: list[float], h: float, height: float 
             out.append(word)
             continue
         gap = excess / len(inside)
-        widths = [h * _char_width(ch) for ch in word.text]
+        widths = [h * solid_width(ch) for ch in word.text]
         pieces: list[Word] = []
         start, x = 0, word.x0
         for cut in inside:
@@ -419,7 +430,7 @@ def _split_trailing_values(lines: list[list[Word]], values: list[Word], em: floa
             match = _TRAILING_NUMBER.match(word.text)
             if match and not _is_value(word):
                 prefix, number = match.groups()
-                width = em * sum(_char_width(ch) for ch in number)
+                width = em * solid_width(number)
                 x0 = word.x1 - width
                 if any(v.x0 - 0.3 * em <= x0 and word.x1 <= v.x1 + 0.3 * em for v in values):
                     new_line.append(Word(prefix, word.x0, word.top, x0 - 0.01, word.bottom, word.confidence))
@@ -433,7 +444,7 @@ def _split_trailing_values(lines: list[list[Word]], values: list[Word], em: floa
 def _em(words: list[Word], h: float) -> float:
     """The width of one full-width character in the table's font (most words are set solid)."""
     widths = [
-        (w.x1 - w.x0) / len(w.text) for w in words if len(w.text) >= 2 and all(_char_width(ch) == 1.0 for ch in w.text)
+        (w.x1 - w.x0) / len(w.text) for w in words if len(w.text) >= 2 and solid_width(w.text) == len(w.text)
     ]
     if len(widths) < 3:
         return h
@@ -702,7 +713,7 @@ def _font_height(words: list[Word]) -> list[Word]:
     sizes = [
         (w.x1 - w.x0) / len(w.text)
         for w in words
-        if len(w.text) >= 4 and all(_char_width(ch) == 1.0 for ch in w.text)
+        if len(w.text) >= 4 and solid_width(w.text) == len(w.text)
     ]
     if len(sizes) < 3:
         return words
@@ -879,11 +890,15 @@ def text_fragment(page: Page, top: float, bottom: float, table: TextTable | None
                 lines[k] = sorted((p for w in lines[k] for p in pieces.get(id(w), [w])), key=lambda w: w.x0)
             label_words = [p for w in label_words for p in pieces[id(w)]]
     last_bound = bounds[-1] if bounds else None
-    parent_words = [w for w in label_words if last_bound is not None and w.x1 <= last_bound + 0.5]
+    # A parent label's line may end a little past the bound (不予公 of a (三)不予公开 wrapped in a
+    # narrow column reached 6 px past it at 150 DPI, where an own label began left of it).
+    parent_words = [w for w in label_words if last_bound is not None and (
+        w.x1 <= last_bound + 0.5 or (w.cx < last_bound - 0.5 * h and w.x1 < last_bound + 0.5 * h))]
     if parent_words and boundary is not None:
         # The wrapped end of a label that fills the label columns (（二）部分公开…情 / 形）) is its own
         # row's text, not a parent label.
-        own_words = [w for w in label_words if w.x1 > last_bound + 0.5]
+        candidates = {id(w) for w in parent_words}
+        own_words = [w for w in label_words if id(w) not in candidates]
         for word in sorted(parent_words, key=lambda w: w.top):
             above = [
                 o for o in own_words

@@ -693,6 +693,18 @@ def test_a_squeezed_reading_far_shorter_than_its_line_is_read_again_unsqueezed()
     assert again is not None and again.image.shape[1] > 1.5 * crop.image.shape[1]
 
 
+def test_a_squeezed_reading_that_dropped_half_its_line_is_read_again_unsqueezed() -> None:
+    # 七、合计 on a clean 300-DPI scan, squeezed, read 七、 at 0.98: the 合计 row of table 三
+    # was lost. Two characters of four are too many to lose; a title in larger type read
+    # whole is not read again.
+    from pipeline.read.ocr import Reading
+
+    crop = _one_cell_crop("七、合计", cols=3, cw=250)
+    assert crop.redo(Reading("七、合计", 0.98)) is None
+    again = crop.redo(Reading("七、", 0.98))
+    assert again is not None and again.image.shape[1] > 1.5 * crop.image.shape[1]
+
+
 def test_a_dot_between_two_lines_joins_the_nearer() -> None:
     # The dot of 六 in 六、 (a parent label set higher than its row's own label): a row of its
     # own, it was read as a dash, a zero among the labels.
@@ -1097,3 +1109,47 @@ def test_column_names_on_two_lines_of_small_type_stand_apart() -> None:
     boxes = np.array([[0, 0, 0, 0]] + names)
     words = sorted(sorted(w) for w in _column_words(boxes, 31.0))
     assert words == [[1, 2, 3], [4], [5, 6], [7], [8, 9]]
+
+
+def test_a_pale_slash_whose_ink_is_its_middle_third_is_a_zero_mark() -> None:
+    # A 150-DPI JPEG of a table with horizontal rules only: of a row's slash (0) only 3 px low
+    # on its stroke were ink, the rest paler. Grown within half a character of that core, the
+    # stroke was cut short and did not look like a slash; read by the recogniser, it was 日,
+    # which made the row's label and that character a header line, and the row was lost.
+    from PIL import Image, ImageDraw
+
+    from pipeline.read import raster
+
+    pil = Image.new("L", (1400, 600), 255)
+    draw = ImageDraw.Draw(pil)
+    font = _font(14)
+    draw.text((150, 250), "四、结转下年度继续办理", fill=0, font=font)
+    draw.text((1200, 250), "12", fill=0, font=font)
+    img = np.asarray(pil).copy()
+    cv2.line(img, (712, 252), (700, 278), 175, 5)  # the pale slash, fainter than ink, blurred thick
+    img[271:274, 702:705] = 90  # its dark core, low on the stroke
+    prep = reader.work_image(img, DPI, detect_orientation=False)
+    crops, _, _ = reader.page_crops(prep, raster.find_rulings(prep.ink, DPI))
+    mark = [c for c in crops if 690 <= c.box[0] <= 712]
+    assert len(mark) == 1 and mark[0].fixed is not None and mark[0].fixed.text == "/"
+
+
+def test_a_broken_off_stroke_end_is_no_punctuation_but_a_low_comma_is() -> None:
+    # Table 四's column names on a 200-DPI JPEG without rules, as measured: 总计 (one line,
+    # centred) beside 结果 / 维持 (two lines) 23 px to its right. The right end of 计's cross
+    # stroke, broken off by the blur (4x3 px at mid-height, 2 px from the upright), was taken
+    # for a mark of punctuation, whose character's white would reach the next block: 总计 and
+    # 结果维持 were one crop, read 总计结果, and a column of table 四 was lost.
+    from pipeline.read.scan import BLOCK_GAP, NARROW_GAP, _split_at_gaps
+
+    measured = [[586, 1053, 590, 1059], [590, 1034, 607, 1061], [605, 1052, 610, 1058], [615, 1044, 625, 1059],
+                [617, 1035, 623, 1040], [629, 1035, 634, 1061], [636, 1043, 640, 1046], [663, 1014, 689, 1033],
+                [663, 1035, 673, 1039], [663, 1054, 689, 1081], [664, 1074, 672, 1079], [675, 1030, 680, 1041],
+                [681, 1029, 687, 1041], [693, 1054, 719, 1081], [694, 1015, 718, 1041], [704, 1072, 708, 1076]]
+    boxes = np.array([[0, 0, 0, 0]] + measured)
+    h = 25.0
+    parts = _split_at_gaps(range(1, len(boxes)), boxes, BLOCK_GAP * h, h, NARROW_GAP * h)
+    assert [(int(boxes[p, 0].min()), int(boxes[p, 2].max())) for p in parts] == [(586, 640), (663, 719)]
+    # A 、 as close to its character, but low: the white after it is its own character's.
+    comma = np.array([[0, 0, 0, 0], [100, 0, 125, 25], [127, 18, 132, 24], [150, 0, 175, 25]])
+    assert _split_at_gaps([1, 2, 3], comma, BLOCK_GAP * h, h, NARROW_GAP * h) == [[1, 2, 3]]

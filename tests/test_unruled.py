@@ -575,3 +575,59 @@ def test_a_digit_atop_a_vertical_column_name_among_the_first_characters_of_other
     assert _in_vertical_label(eight, words, 17.0)
     # A value over the last character of a vertical label in its row, with no stack beside it, stays a value.
     assert not _in_vertical_label(eight, [eight, below, w("法", 988, 388)], 17.0)
+
+
+def test_prose_below_a_table_blank_for_zero_read_only_in_part_is_no_row():
+    """Table 四 of a 300-DPI scan without rules, all zeros left blank (pixels at 200 DPI, as
+    read), and the paragraph below it, skimmed to its first characters. Short, the skimmed
+    line had looked like a row label over the review columns: they became one label column
+    and table 四's five review cells were lost."""
+    read = [("行政复议", 408, 630, 509, 658), ("行政诉讼", 959, 630, 1060, 658),
+            ("未经复议直接起诉", 725, 684, 926, 713), ("复议后起诉", 1130, 685, 1256, 713),
+            ("结果", 286, 712, 337, 740), ("结果", 359, 712, 411, 740), ("其他", 433, 712, 484, 740),
+            ("未审", 507, 712, 557, 740), ("维持", 286, 745, 338, 773), ("纠正", 359, 745, 411, 773),
+            ("结果", 433, 745, 484, 773), ("结", 519, 745, 545, 773), ("总计", 580, 728, 631, 756)]
+    for dx in (0, 368):  # 未经复议直接起诉, 复议后起诉
+        read += [("结果", 653 + dx, 739, 704 + dx, 767), ("结果", 727 + dx, 739, 778 + dx, 768),
+                 ("其他", 800 + dx, 739, 852 + dx, 768), ("未审", 874 + dx, 739, 924 + dx, 767),
+                 ("总计", 947 + dx, 755, 998 + dx, 783), ("维持", 653 + dx, 772, 705 + dx, 800),
+                 ("纠正", 727 + dx, 772, 778 + dx, 800), ("结果", 800 + dx, 772, 851 + dx, 800),
+                 ("结", 886 + dx, 772, 912 + dx, 800)]
+    words = [Word(t, x0, top, x1, bottom) for t, x0, top, x1, bottom in read]
+    words += [Word("2020年度，本机关", 342, 898, 571, 931, clipped=True), Word("讼的情况。", 275, 945, 436, 978)]
+    page = Page(3, 1655, 2339, words=words, unit="px", dpi=200)
+    rows = grid_text(text_fragment(page, 599, 997))
+    assert rows[1][:5] == ["结果维持", "结果纠正", "其他结果", "未审结", "总计"]
+    assert not any("本机关" in t or "情况" in t for row in rows for t in row)
+
+
+def _page_words(name: str) -> Page:
+    data = json.loads((DATA / name).read_text(encoding="utf-8"))
+    words = [Word(t, x0, top, x1, bottom, alternatives=tuple(map(tuple, rest[0])) if rest else ())
+             for t, x0, top, x1, bottom, *rest in data["words"]]
+    p = data["page"]
+    return Page(p["number"], p["width"], p["height"], words=words, unit="px", dpi=p["dpi"])
+
+
+def test_a_number_read_with_a_letter_for_a_digit_stands_in_its_value_column():
+    """Table 三 of a 150-DPI scan, 三线表 (tests/data: the reader's words): the 1 of the first row's
+    自然人 column read as I (its own next reading 1). Taken for label text, it moved the end of
+    the labels past that column, and the column's 23 cells were lost."""
+    fragment = text_fragment(_page_words("three_line_s3_150dpi_words.json"), 526, 1754)
+    rows = grid_text(fragment)
+    assert sum(1 for x in fragment.xs if x > 760) == 8  # seven value columns, from 767 (I at 785)
+    assert ["I", "0", "0", "0", "0", "0", "2"] in [r[-7:] for r in rows]
+    assert ["0", "0", "0", "0", "0", "0", "0"] in [r[-7:] for r in rows]
+
+
+def test_a_group_label_reaching_a_little_past_its_column_stays_a_group_label():
+    """Table 三 of a 150-DPI scan with horizontal rules only (tests/data: the reader's words): the
+    group labels (三)不予公开 and (五)不予处理 wrap in a narrow column, and their lines 不予公 and
+    不予处 end 6 px past the bound found between the label columns (the own label 其他处理 of
+    (六) begins left of the others). Taken for own labels, each joined the rows beside it into
+    one, and 14 cells were lost."""
+    rows = grid_text(text_fragment(_page_words("unruled_s3_parents_150dpi_words.json"), 348, 1754))
+    labels = [t for row in rows for t in row if t[:2] in ("4.", "5.")]
+    assert "4.保护第三方合法权益" in labels and "5.属于三类内部事务信息" in labels
+    assert any(t.startswith("4.无正") and t.endswith("正当理由大量反复申请") for t in labels)
+    assert not any("不予" in t for t in labels)

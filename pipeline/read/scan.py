@@ -49,7 +49,7 @@ from pipeline.errors import InputError
 from pipeline.meta import TITLE_LINES, ends_title
 from pipeline.read import ReadOptions, raster
 from pipeline.read.ocr import DEFAULT_BATCH, Reading, get_recognizer
-from pipeline.text import CLOSING, OPENING
+from pipeline.text import CLOSING, OPENING, solid_width
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
 # An A4 page at 600 DPI is 35 Mpx; anything over this is not a page scan but a decompression
@@ -267,7 +267,7 @@ DIGIT_PAIR = re.compile(r"[0-9][0-9,.]*[0-9]")
 FAINT = 35  # grey levels above the ink threshold down to which a stroke is grown (text_ink)
 PAPER = 235  # grey levels at or above this in a crop are paper (flattened page)
 SQUEEZE = 0.5  # measured: same character error rate as unsqueezed on mild and hard labels; 0.4 loses
-SQUEEZED_FEW = 0.35  # characters per character height of width below which a squeezed reading lost most of its line
+SQUEEZED_FILL = 0.7  # share of its line's ink a squeezed reading set solid must fill (measured: 0.86 and up on read labels)
 SQUEEZED_SURE = 0.5  # a squeezed reading whose weakest character is less sure is read again unsqueezed
 
 
@@ -467,8 +467,10 @@ def _split_at_gaps(ids: Sequence[int], boxes: np.ndarray, gap: float, H: float,
         parts[-1].append(i)
         rows = (min(rows[0], int(y0)), max(rows[1], int(y1))) if k else (int(y0), int(y1))
         # A small mark standing on its own (not a stroke within a character's span, like the
-        # dots of 然) is punctuation.
-        mark = x1 - x0 <= 0.5 * H and y1 - y0 <= 0.5 * H and (not k or x0 >= right)
+        # dots of 然) is punctuation; but not a piece at mid-height right beside another: the
+        # end of 计's cross stroke, broken off by the blur of a 200-DPI JPEG (、 stands low).
+        broken_stroke = i in pieces and (y0 + y1) / 2 < rows[0] + 0.6 * (rows[1] - rows[0])
+        mark = x1 - x0 <= 0.5 * H and y1 - y0 <= 0.5 * H and (not k or x0 >= right) and not broken_stroke
         end = x0 + 0.9 * H if mark else x1
         if end >= right:
             right, right_narrow = end, narrow and not mark
@@ -696,9 +698,10 @@ def make_crop(prep: raster.Prepared, ink: Ink, ids: Sequence[int], H: float,
     have no room for the blank between the zeros, so a squeezed reading with two digits in a
     row is read again unsqueezed, unless ``digits`` is False (a prose line read for its words).
     So is a squeezed reading the recogniser doubts (weakest character under SQUEEZED_SURE):
-    squeezed, the 合计 of （七）合计 ran together into 命; and one with far fewer characters
-    than the line is wide (SQUEEZED_FEW): a pale label of twelve characters, squeezed, read 公
-    at 0.96.
+    squeezed, the 合计 of （七）合计 ran together into 命; and one whose characters, set solid,
+    fill too little of the line (SQUEEZED_FILL): a pale label of twelve characters, squeezed,
+    read 公 at 0.96, and 七、合计 read 七、 at 0.98. The height is the line's own where it is
+    taller than the page's type (a title).
     ``line`` makes this a skimmed prefix of a prose line.
     """
     x0, y0, x1, y1 = _bbox(ids, ink.boxes)
@@ -713,8 +716,9 @@ def make_crop(prep: raster.Prepared, ink: Ink, ids: Sequence[int], H: float,
         if line is not None and _may_be_heading(reading.text):
             # Read for its words: its digits, if any, need no second, unsqueezed reading.
             return make_crop(prep, ink, line, H, clip, rules, squeeze, digits=False)
+        filled = solid_width(reading.text.strip()) * EM_PER_INK * max(H, y1 - y0)
         if digits and sq < 1.0 and (DIGIT_PAIR.search(reading.text) or reading.score < SQUEEZED_SURE
-                                    or len(reading.text.strip()) < SQUEEZED_FEW * (x1 - x0) / H):
+                                    or filled < SQUEEZED_FILL * (x1 - x0)):
             return make_crop(prep, ink, ids, H, clip, rules, False, line)
         return None
 
@@ -1143,8 +1147,10 @@ def page_crops(prep: raster.Prepared, rul: raster.Rulings, prose: str = "skim",
                     # A dash or slash beside a label, or alone on its line (beside a two-line
                     # label, cut off by the recursive cut): a zero mark of a table without rules
                     # (the same test as in the cells above, in a cell-sized window around it).
-                    m = int(0.5 * H_txt)
-                    around = (max(0, wx0 - m), max(0, wy0 - m), wx1 + m, wy1 + m)
+                    # Down to the line's height above and below: a faint slash's ink may be
+                    # only its middle third, and the rest of its stroke is grown from it.
+                    m, mh = int(0.5 * H_txt), int(H_txt)
+                    around = (max(0, wx0 - m), max(0, wy0 - mh), wx1 + m, wy1 + mh)
                     if (mark := _shape_mark(prep, ink, word, around, rules, H_txt)) is not None:
                         crops.append(Crop(np.zeros((1, 1), np.uint8), (wx0, wy0, wx1, wy1), fixed=mark))
                         continue
@@ -1196,7 +1202,7 @@ def cjk_text(text: str, ink_width: float, H: float) -> str:
     if not marks:
         return text
     em = EM_PER_INK * H
-    half = sum(1.0 if unicodedata.east_asian_width(ch) in ("W", "F") else 0.5 for ch in text) * em
+    half = solid_width(text) * em
     full = half + 0.5 * em * len(marks)
     # The ink is narrower than the advances by the white at the ends (about a third of a
     # character beside a bracket, a tenth beside a character).
@@ -1390,7 +1396,8 @@ def read_page(img: np.ndarray, number: int, dpi: float, options: ReadOptions = R
         notes.append(f"{skimmed} prose lines read only in their first {SKIM_CHARS} characters (prose='skim')")
     words = [
         Word(text, *word_box(c.box, text, c.em), confidence=_seal_capped(prep, c.box, r.score),
-             alternatives=tuple((cjk_text(a, c.box[2] - c.box[0], c.em), p) for a, p in r.alternatives))
+             alternatives=tuple((cjk_text(a, c.box[2] - c.box[0], c.em), p) for a, p in r.alternatives),
+             clipped=c.skimmed)
         for c, r in zip(crops, readings) if r.text.strip()
         for text in [cjk_text(r.text, c.box[2] - c.box[0], c.em)]
     ]
