@@ -890,10 +890,12 @@ def text_fragment(page: Page, top: float, bottom: float, table: TextTable | None
                 lines[k] = sorted((p for w in lines[k] for p in pieces.get(id(w), [w])), key=lambda w: w.x0)
             label_words = [p for w in label_words for p in pieces[id(w)]]
     last_bound = bounds[-1] if bounds else None
-    # A parent label's line may end a little past the bound (不予公 of a (三)不予公开 wrapped in a
-    # narrow column reached 6 px past it at 150 DPI, where an own label began left of it).
+    # A parent label's line may end past the bound, short of where the own labels start (不予公
+    # of a (三)不予公开 wrapped in a narrow column reached 6 px past it at 150 DPI, where the own
+    # label 其他处理 began left of the others; (五)不予 13 px).
+    own_start = statistics.median([w.x0 for w in label_words if last_bound is not None and w.x0 > last_bound] or [0.0])
     parent_words = [w for w in label_words if last_bound is not None and (
-        w.x1 <= last_bound + 0.5 or (w.cx < last_bound - 0.5 * h and w.x1 < last_bound + 0.5 * h))]
+        w.x1 <= last_bound + 0.5 or (w.cx < last_bound - 0.5 * h and w.x1 < own_start - 0.1 * h))]
     if parent_words and boundary is not None:
         # The wrapped end of a label that fills the label columns (（二）部分公开…情 / 形）) is its own
         # row's text, not a parent label.

@@ -631,3 +631,7 @@ def test_a_group_label_reaching_a_little_past_its_column_stays_a_group_label():
     assert "4.保护第三方合法权益" in labels and "5.属于三类内部事务信息" in labels
     assert any(t.startswith("4.无正") and t.endswith("正当理由大量反复申请") for t in labels)
     assert not any("不予" in t for t in labels)
+    # Another report: (五)不予 ends 13 px past the bound, 7 px before the own labels start.
+    rows = grid_text(text_fragment(_page_words("unruled_s3_group_past_bound_150dpi_words.json"), 632, 1754))
+    assert ["(五)不予", "信访举报投诉类申请"] + [""] * 7 in rows
+    assert ["(五)不予", "重复申请", "", "", "", "", "3", "", "3"] in rows
