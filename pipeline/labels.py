@@ -243,7 +243,7 @@ def map_s2(fragments: list[Fragment]) -> SectionResult:
             continue
         label, sim = best_label(row.own_label, row_labels)
         if label is None or sim < WEAK_LABEL or label.id in seen_rows or is_breakdown(row.own_label):
-            if _is_item_line(normalize(row.own_label)):
+            if is_item_line(normalize(row.own_label)):
                 continue
             result.unmapped.append(_unmapped("s2", row))
             continue
@@ -272,7 +272,7 @@ def map_s2(fragments: list[Fragment]) -> SectionResult:
     return result
 
 
-def _is_item_line(text: str) -> bool:
+def is_item_line(text: str) -> bool:
     """第二十条第（X）项, also when misread (第二子条第（八) by OCR."""
     if _ITEM.search(text) and len(text) <= 14:
         return True
@@ -285,7 +285,7 @@ def _split_items(fragment: Fragment) -> list[Fragment]:
     blocks: list[list[int]] = [[]]
     for index, cells in enumerate(fragment.rows()):
         text = normalize("".join(c.text for c in {id(c): c for c in cells}.values()))
-        if _is_item_line(text):
+        if is_item_line(text):
             blocks.append([])
         else:
             blocks[-1].append(index)

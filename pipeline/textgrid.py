@@ -48,11 +48,13 @@ from typing import Callable
 from pipeline.document import Boxed, Page, Word
 from pipeline.disjoint import DisjointSets
 from pipeline.grid import Fragment, GridCell, cluster_runs
+from pipeline.labels import is_item_line
 from pipeline.lines import group_lines, join_pieces
 from pipeline.text import normalize, solid_width
 from pipeline.values import parse_value
 
 MIN_VALUE_WORDS = 4  # a region with fewer values and no header is not a table
+MAX_PITCHES = 3.5  # column pitches between the nearest value columns a run-together header is cut at (_split_even)
 WRAP_GAP = 0.45  # line heights: lines of one cell are closer than this, rows are further apart
 STACK_GAP = 0.8  # line heights: lines of one header or parent-label cell
 TITLE_REACH = 0.1  # a word over two words below, reaching this share of the narrower, is a title over both
@@ -65,7 +67,7 @@ RULE_TOLERANCE = 2.0
 PROSE_SPAN = 0.8  # share of the rules' width from which a line without values is prose
 _PAGE_NUMBER = re.compile(r"^[-—–－_\s]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*/\s*\d+)?[-—–－_\s]*$")
 _NOTE = re.compile(r"^(?:注|说明|备注|附注)\d*[:：.、]")
-_ITEM = re.compile(r"第二十条|^第[(（][一二三四五六七八九十]+[)）]项")  # table 二's item lines
+_ITEM = re.compile(r"第二十条|^第[(（][一二三四五六七八九十]+[)）]项")  # table 二's item lines (see _is_item)
 _UNITS = {"元", "万元", "件", "项", "个", "次", "条", "%"}
 _DASHES = set("-—–－/／\\")
 _DIGIT_LOOKALIKES = set("IlO|o")  # letters a recogniser reads for 1 and 0
@@ -142,6 +144,12 @@ class _Header:
     @property
     def bottom(self) -> float:
         return max(w.bottom for line in self.lines for w in line)
+
+
+def _is_item(text: str) -> bool:
+    """An item line of table 二, also as a scan misreads it (第二 | 二十条第九项: a faint 二 read
+    in both words of a line cut at it; the line had become column names)."""
+    return bool(_ITEM.search(text)) or is_item_line(text)
 
 
 def _is_value(word: Word) -> bool:
@@ -396,7 +404,12 @@ def _split_even(word: Word, steps: list[float], em: float, centres: list[float])
         return [word]
 
     def misfit(step: float) -> float:
-        return max(abs(s / step - round(s / step)) for s in steps) if all(s / step >= 0.8 for s in steps) else 1.0
+        # The nearest value columns are a few pitches apart at most: against one distance of
+        # 315 px, any pitch near a seventh of it fits (采购项目数量 on a scan, its box a tenth
+        # wider than its characters, was cut in three).
+        if not all(s / step >= 0.8 for s in steps) or min(steps) / step > MAX_PITCHES:
+            return 1.0
+        return max(abs(s / step - round(s / step)) for s in steps)
     best = None
     for k in range(2, n + 1):
         if n % k or (n == k and under < k):  # single characters only over as many value columns
@@ -661,7 +674,7 @@ def _blank_label_right(lines: list[list[Word]]) -> float | None:
     header = list(lines[leaf_index])
     below = []
     for line in lines[leaf_index + 1 :]:
-        if _ITEM.search(_line_text(line)):
+        if _is_item(_line_text(line)):
             continue  # an item line of table 二 spans the table
         if sum(any(min(w.x1, u.x1) > max(w.x0, u.x0) for u in lines[leaf_index]) for w in line) >= 2:
             continue  # the next block's column names
@@ -789,7 +802,7 @@ def text_fragment(page: Page, top: float, bottom: float, table: TextTable | None
                 for w in words
                 if id(w) not in value_ids
                 and w.x0 < label_right + 0.5 * h and label_right < w.x1 < limit - 0.3 * h
-                and not _ITEM.search(normalize(w.text))
+                and not _is_item(normalize(w.text))
             ]
         )
 
@@ -808,10 +821,12 @@ def text_fragment(page: Page, top: float, bottom: float, table: TextTable | None
             (w.cx <= label_right and w.x1 < label_right + h) or (values_from is not None and w.x1 <= values_from))]
         if len(value_side) + len(label_side) < len(line):
             kinds.append("B")  # a line across labels and values: an item line, a group title
+        elif value_side and _is_item(_line_text(line)):
+            kinds.append("B")  # table 二's item line over the values, in one word or read in two
         elif len(value_side) >= 2 or (value_side and label_side):
             kinds.append("H")
         elif value_side:
-            kinds.append("B" if _ITEM.search(_line_text(line)) else "T")
+            kinds.append("T")
         else:
             kinds.append("L")
     units: list[tuple[str, int, int]] = []  # ("header", first line, last line) / ("body", i, i)

@@ -635,3 +635,15 @@ def test_a_group_label_reaching_a_little_past_its_column_stays_a_group_label():
     rows = grid_text(text_fragment(_page_words("unruled_s3_group_past_bound_150dpi_words.json"), 632, 1754))
     assert ["(五)不予", "信访举报投诉类申请"] + [""] * 7 in rows
     assert ["(五)不予", "重复申请", "", "", "", "", "3", "", "3"] in rows
+
+
+def test_an_item_line_read_in_two_words_stays_an_item_line_and_its_names_stay_whole():
+    """The end of table 二 on a 150-DPI scan without rules (tests/data: the reader's words): its
+    item line 第二十条第九项 read as 第二 | 二十条第九项 (a faint 二 read in both crops). Two words
+    over the values, the line was taken for column names; and the names 采购项目数量 below, their
+    box a tenth wider than their characters, were cut in three at a pitch a seventh of the
+    distance between the two value columns. Both rows of the block were lost."""
+    rows = grid_text(text_fragment(_page_words("unruled_s2_item_read_apart_150dpi_words.json"), 0, 391))
+    assert ["", "第二 二十条第九项", ""] in rows
+    assert ["信息内容", "采购项目数量", "采购总金额"] in rows
+    assert ["政府集中采购", "0", "135.43万元"] in rows
