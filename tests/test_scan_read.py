@@ -891,10 +891,16 @@ def test_a_minus_in_the_ink_that_the_recogniser_passed_over_is_kept_and_flagged(
     # -8 in 本年增/减 of a hard scan (150 DPI): the minus is 4x2 pixels of ink at mid-height
     # beside an 8x15 digit, and the recogniser, in its batch, read 8 at 1.00: a silent error.
     boxes = np.array([[804, 1243, 812, 1258], [798, 1251, 802, 1253]])
-    assert reader._minus_first(boxes, 29.0)
-    assert not reader._minus_first(boxes[:1], 29.0)
-    assert not reader._minus_first(np.array([[804, 1243, 812, 1258], [795, 1243, 802, 1258]]), 29.0)  # 18
-    assert not reader._minus_first(np.array([[804, 1243, 812, 1258], [798, 1256, 802, 1258]]), 29.0)  # low: _8
+    assert reader._minus_first(boxes, 29.0) == "apart"
+    assert reader._minus_first(boxes[:1], 29.0) is None
+    assert reader._minus_first(np.array([[804, 1243, 812, 1258], [795, 1243, 802, 1258]]), 29.0) is None  # 18
+    assert reader._minus_first(np.array([[804, 1243, 812, 1258], [798, 1256, 802, 1258]]), 29.0) is None  # low: _8
+    # The crossbar of a 4 whose diagonal is paler than ink, 0 px from the upright (150 DPI):
+    # only a maybe, offered as the alternative (three hard-scan cells had read -4 for 4).
+    assert reader._minus_first(np.array([[547, 1426, 552, 1441], [544, 1434, 547, 1436]]), 19.0) == "touching"
+    four = reader._checked(reader.Crop(np.zeros((1, 1), np.uint8), (544, 1426, 552, 1441), maybe_minus=True),
+                           Reading("4", 0.98))
+    assert (four.text, four.score) == ("4", 0.5) and ("-4", 0.5) in four.alternatives
     crop = reader.Crop(np.zeros((1, 1), np.uint8), (798, 1243, 812, 1258), minus=True)
     read = reader._checked(crop, Reading("8", 1.0))
     assert (read.text, read.score) == ("-8", 0.5) and ("8", 0.5) in read.alternatives

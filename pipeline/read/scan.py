@@ -224,8 +224,10 @@ class Crop:
     skimmed: bool = False
     fixed: Reading | None = None  # known from its shape alone (a dash): not recognised
     faint: bool = False  # marks paler than ink in a blank cell under a seal (_faint_crop)
-    faint_bar: bool = False  # a pale bar at mid-height just left of the ink (_faint_bar_before)
-    minus: bool = False  # the line's ink starts with a minus sign's bar (_minus_first)
+    # A bar before the number that may be a minus: pale, just left of the ink (_faint_bar_before),
+    # or in the ink but touching the digit (_minus_first).
+    maybe_minus: bool = False
+    minus: bool = False  # the line's ink starts with a minus sign's bar standing apart (_minus_first)
     em: float = 0.0  # the character height of its text (set by page_crops)
     title: bool = False  # a line among the first of the first page, where the title may stand
     # A skimmed prose line among those: the whole line, read where the title may run on into it.
@@ -269,6 +271,7 @@ PAPER = 235  # grey levels at or above this in a crop are paper (flattened page)
 SQUEEZE = 0.5  # measured: same character error rate as unsqueezed on mild and hard labels; 0.4 loses
 SQUEEZED_FILL = 0.7  # share of its line's ink a squeezed reading set solid must fill (measured: 0.86 and up on read labels)
 SQUEEZED_SURE = 0.5  # a squeezed reading whose weakest character is less sure is read again unsqueezed
+MINUS_APART = 0.1  # the digits' heights: white between a minus and its number (measured 0.13 and up; a 4's crossbar 0-0.06)
 
 
 @dataclass
@@ -709,8 +712,9 @@ def make_crop(prep: raster.Prepared, ink: Ink, ids: Sequence[int], H: float,
         return Crop(np.zeros((1, 1), np.uint8), (x0, y0, x1, y1), fixed=Reading("0", 1.0))
     sq = SQUEEZE if squeeze and x1 - x0 > 3 * H else 1.0
     img = cut(prep, ink, ids, H, clip, rules, sq)
-    bar = digits and _faint_bar_before(prep, (x0, y0, x1, y1), clip[0] if clip else 0, H)
-    minus = digits and _minus_first(ink.boxes[list(ids)], H)
+    lead = _minus_first(ink.boxes[list(ids)], H) if digits else None
+    bar = digits and (lead == "touching" or _faint_bar_before(prep, (x0, y0, x1, y1), clip[0] if clip else 0, H))
+    minus = lead == "apart"
 
     def redo(reading: Reading) -> Crop | None:
         if line is not None and _may_be_heading(reading.text):
@@ -722,22 +726,29 @@ def make_crop(prep: raster.Prepared, ink: Ink, ids: Sequence[int], H: float,
             return make_crop(prep, ink, ids, H, clip, rules, False, line)
         return None
 
-    return Crop(img, (x0, y0, x1, y1), redo, skimmed=line is not None, faint_bar=bar, minus=minus)
+    return Crop(img, (x0, y0, x1, y1), redo, skimmed=line is not None, maybe_minus=bar, minus=minus)
 
 
-def _minus_first(boxes: np.ndarray, H: float) -> bool:
+def _minus_first(boxes: np.ndarray, H: float) -> str | None:
     """Whether a line's leftmost component is a short flat bar at mid-height with more ink to its
-    right: a minus. A hyphen-minus at 150 DPI was 4x2 pixels of ink beside an 8x15 digit, and
-    the recogniser read -8 as 8, sure of it."""
+    right: a minus, "apart" from the digits or "touching" them (None: no bar). A hyphen-minus at
+    150 DPI was 4x2 pixels of ink beside an 8x15 digit, 2 px from it, and the recogniser read -8
+    as 8, sure of it. The crossbar of a 4 whose diagonal is paler than ink is such a bar too, but
+    0 or 1 px from the upright (three 4s of 40 hard scans; every minus seen stood 2 px or more
+    away, a tenth of the digits' height): touching, it is only a maybe."""
     if len(boxes) < 2:
-        return False
-    first = boxes[np.argmin(boxes[:, 0])]
+        return None
+    k = int(np.argmin(boxes[:, 0]))
+    first = boxes[k]
     w, h = first[2] - first[0], first[3] - first[1]
     top, bottom = boxes[:, 1].min(), boxes[:, 3].max()
     high = bottom - top  # the digits' height
     mid = (first[1] + first[3]) / 2 - top
-    return bool(w >= 1.5 * h and w >= 3 and h <= 0.3 * high and 0.2 * high <= w <= 0.8 * H
-                and 0.3 * high <= mid <= 0.7 * high)
+    if not (w >= 1.5 * h and w >= 3 and h <= 0.3 * high and 0.2 * high <= w <= 0.8 * H
+            and 0.3 * high <= mid <= 0.7 * high):
+        return None
+    white = np.delete(boxes, k, axis=0)[:, 0].min() - first[2]
+    return "apart" if white >= MINUS_APART * high else "touching"
 
 
 def _faint_bar_before(prep: raster.Prepared, box: tuple[int, int, int, int], lo: int, H: float) -> bool:
@@ -1325,7 +1336,8 @@ def _column_rows(lines: list[list[list[int]]], boxes: np.ndarray, H: float) -> i
 def _checked(crop: Crop, r: Reading) -> Reading:
     """A crop's reading checked against what its ink shows, each change flagged (score at most
     FAINT_SCORE): faint marks read as a number or as nothing; a minus bar in the ink that the
-    recogniser passed over is added; a pale bar before a number offers the negative."""
+    recogniser passed over is added; a pale bar before a number, or a bar touching it, offers
+    the negative."""
     text = r.text.strip()
     if crop.faint:
         sure = FAINT_NUMBER.match(text) and r.score >= FAINT_MIN
@@ -1333,8 +1345,9 @@ def _checked(crop: Crop, r: Reading) -> Reading:
     if crop.minus and FAINT_NUMBER.match(text):
         # A minus in the ink: the number is negative.
         return Reading("-" + text, min(r.score, FAINT_SCORE), ((text, FAINT_SCORE), *r.alternatives))
-    if crop.faint_bar and FAINT_NUMBER.match(text):
-        # A pale bar before the number: a minus sign maybe (本年增/减), never dropped silently.
+    if crop.maybe_minus and FAINT_NUMBER.match(text):
+        # A pale bar, or one touching the digit, before the number: a minus sign maybe (本年增/减),
+        # never dropped silently.
         return Reading(text, min(r.score, FAINT_SCORE), (("-" + text, FAINT_SCORE), *r.alternatives))
     return r
 
