@@ -113,15 +113,18 @@ def find_fragments(page: Page, tolerance: float = LINE_TOLERANCE) -> list[Fragme
     return fragments
 
 
-CENTRED = 0.1  # share of its columns' width by which a name centred over them may stand off their middle
+# Share of its columns' width by which a name centred over them may stand off their middle
+# (a scan's word box may take in a seal's trace beside it: 0.13 measured).
+CENTRED = 0.15
 
 
 def _split_at_lost_rule(cell: GridCell, fragment: Fragment) -> list[GridCell]:
-    """``cell``, or its parts where it holds names side by side on one line, each centred over
-    its own columns, with a rule between those columns in the row below (the column boundary
-    nearest the middle of the white between the names): the rule between the names was lost.
-    A header tier's rule, pale and broken on a scan, made 直接起诉 and 复议后起诉 one header cell,
-    and one block of table 四 was lost."""
+    """``cell``, or its parts where it holds names side by side (level with each other, on one
+    line or more), each centred over its own columns, with a rule between those columns in the
+    row below (the column boundary nearest the middle of the white between the names): the rule
+    between the names was lost. A header tier's rule, pale and broken on a scan, made 直接起诉 and
+    复议后起诉 one header cell, and one block of table 四 was lost; a seal's trace took the rule
+    between 未审/结 and 总计 (one line, level with the middle of the two)."""
     if cell.colspan < 2 or len(cell.words) < 2:
         return [cell]
     below = cell.row + cell.rowspan
@@ -129,10 +132,13 @@ def _split_at_lost_rule(cell: GridCell, fragment: Fragment) -> list[GridCell]:
     x0, x1 = fragment.xs[cell.col], fragment.xs[cell.col + cell.colspan]
     for k in range(cell.col + 1, cell.col + cell.colspan):
         x = fragment.xs[k]
-        left = [w for w in cell.words if w.x1 <= x]
-        right = [w for w in cell.words if w.x0 >= x]
+        # By centre: a scan's word box, its side bearings added, may reach over the boundary.
+        left = [w for w in cell.words if w.cx < x]
+        right = [w for w in cell.words if w.cx > x]
         if (k not in ruled_below or not left or not right or len(left) + len(right) < len(cell.words)
-                or max(w.top for w in left + right) >= min(w.bottom for w in left + right)):
+                or max(w.x1 for w in left) >= min(w.x0 for w in right)
+                or max(min(w.top for w in left), min(w.top for w in right))
+                >= min(max(w.bottom for w in left), max(w.bottom for w in right))):
             continue
         gap = (max(w.x1 for w in left) + min(w.x0 for w in right)) / 2
         nearest = min(fragment.xs[cell.col + 1:cell.col + cell.colspan], key=lambda b: abs(b - gap))

@@ -32,3 +32,18 @@ def test_a_name_off_the_middle_of_its_columns_keeps_its_cell_whole() -> None:
     # One name set in two words, the gap over the column rule below by chance: not two names.
     page = _header_page([Word("直接起诉", 480, 224, 560, 246), Word("复议后起诉", 760, 224, 860, 246)])
     assert _texts_of_row(page, 1) == ["直接起诉 复议后起诉"]
+
+
+def test_names_of_different_heights_side_by_side_under_a_seal_are_two_cells() -> None:
+    # 未审/结 (two lines) beside 总计 (one line, level with their middle) in table 四 of a
+    # 150-DPI scan: a seal's trace took the column rule between them in the header. The box of
+    # 未审 (read 未神) took in the trace and reaches 3 px over the rule below.
+    xs = [467 + 65 * k for k in range(6)]
+    segments = [Segment(467, y, 792, y) for y in (202, 268, 338, 368)]
+    segments += [Segment(x, 202, x, 368) for x in (467, 792)]
+    segments += [Segment(x, 268, x, 368) for x in xs[1:-2]] + [Segment(xs[4], 338, xs[4], 368)]
+    words = [Word("未经复议直接起诉", 540, 220, 720, 244)]
+    words += [Word(n, x + 10, 277, x + 55, 326) for x, n in zip(xs, ["结果维持", "结果纠正", "其他结果"])]
+    words += [Word("未神", 676, 277, 730, 301), Word("总计", 742, 293, 780, 314), Word("结", 685, 306, 705, 326)]
+    page = Page(number=3, width=1241, height=1754, words=words, segments=segments, unit="px", dpi=150)
+    assert _texts_of_row(page, 1) == ["结果维持", "结果纠正", "其他结果", "未神结", "总计"]

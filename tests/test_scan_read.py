@@ -1159,3 +1159,17 @@ def test_a_broken_off_stroke_end_is_no_punctuation_but_a_low_comma_is() -> None:
     # A 、 as close to its character, but low: the white after it is its own character's.
     comma = np.array([[0, 0, 0, 0], [100, 0, 125, 25], [127, 18, 132, 24], [150, 0, 175, 25]])
     assert _split_at_gaps([1, 2, 3], comma, BLOCK_GAP * h, h, NARROW_GAP * h) == [[1, 2, 3]]
+
+
+def test_names_side_by_side_in_one_ruled_cell_are_cut_apart_but_a_spaced_name_is_not() -> None:
+    # A header cell of table 四 merged over two columns by a seal (150 DPI): 未审/结 on two lines
+    # beside 总计 on one line level with their middle. As one run of lines they were one crop,
+    # read 未君总计, and both columns were lost. 合  计, spaced wide in one cell, stays one word.
+    from pipeline.read.scan import CELL_GAP, column_lines
+
+    boxes = np.array([[0, 0, 0, 0], [680, 280, 700, 300], [703, 280, 723, 300], [685, 306, 705, 326],
+                      [742, 293, 762, 313], [764, 293, 784, 313]])
+    words = sorted(sorted(w) for line in column_lines([1, 2, 3, 4, 5], boxes, 20.0, word_gap=CELL_GAP) for w in line)
+    assert words == [[1, 2], [3], [4, 5]]
+    spaced = np.array([[0, 0, 0, 0], [600, 280, 620, 300], [660, 280, 680, 300]])
+    assert column_lines([1, 2], spaced, 20.0, word_gap=CELL_GAP) == [[[1, 2]]]

@@ -527,12 +527,8 @@ def _longest_blank(cols: np.ndarray) -> int:
     return int((edges[1::2] - edges[::2]).max()) if len(edges) else 0
 
 
-def group_lines(ids: np.ndarray, boxes: np.ndarray, H: float, split_gap: float) -> list[list[int]]:
-    """Components -> text lines (rows split at gaps wider than ``split_gap`` character heights)."""
-    return [part for run in _row_runs(ids, boxes, H) for part in _split_at_gaps(run, boxes, split_gap * H, H)]
-
-
 WORD_GAP = 0.6  # character heights: white between two words of a line (two cells of a table without rules)
+CELL_GAP = 3.0  # character heights: white that cuts a line inside a ruled cell
 NARROW_GAP = 0.8  # the same beside a narrow component (a digit, a bracket)
 BLOCK_GAP = 0.45  # character heights: white between blocks whose lines stand at different heights (_block_cut; within a line of SimSun at most 0.3, YaHei 0.05)
 NARROW = 0.45  # character heights: a component at most this wide is narrow
@@ -544,7 +540,7 @@ STROKE_WHITE = 0.35  # character heights: the most paper such strokes may leave
 
 
 def column_lines(ids: Sequence[int], boxes: np.ndarray, H: float, faint: np.ndarray | None = None,
-                 depth: int = 0) -> list[list[list[int]]]:
+                 depth: int = 0, word_gap: float = WORD_GAP) -> list[list[list[int]]]:
     """Text outside ruled tables as lines of words (each a list of component ids).
 
     Row runs over the whole page width chain together when side-by-side blocks have their
@@ -553,7 +549,8 @@ def column_lines(ids: Sequence[int], boxes: np.ndarray, H: float, faint: np.ndar
     at the white columns between its blocks (as wide as a word gap: column names stand close), and each block is split into lines again
     (recursive XY cut). A line's words are cut at WORD_GAP, like a PDF's text layer cuts them
     at spaces, so that the cells of a table without rules come out as separate words; a gap
-    that ``faint`` ink (a mask of the page) runs across is no gap (_bridged)."""
+    that ``faint`` ink (a mask of the page) runs across is no gap (_bridged). Inside a ruled
+    cell words are cut only at ``word_gap`` = CELL_GAP."""
     out: list[list[list[int]]] = []
     for run in _row_runs(ids, boxes, H):
         b = boxes[run]
@@ -574,9 +571,9 @@ def column_lines(ids: Sequence[int], boxes: np.ndarray, H: float, faint: np.ndar
             blocks = _block_cut(run, boxes, hb, faint, hb if height > 1.6 * h else h)
             if len(blocks) > 1:
                 for block in blocks:
-                    out += column_lines(block, boxes, H, faint, depth + 1)
+                    out += column_lines(block, boxes, H, faint, depth + 1, word_gap)
                 continue
-        out.append(_split_at_gaps(run, boxes, WORD_GAP * h, h, NARROW_GAP * h, faint))
+        out.append(_split_at_gaps(run, boxes, word_gap * h, h, max(word_gap, NARROW_GAP) * h, faint))
     return out
 
 
@@ -1088,7 +1085,11 @@ def page_crops(prep: raster.Prepared, rul: raster.Rulings, prose: str = "skim",
             ids = sel[cell_of == cell]
             bx0, by0, bx1, by1 = (int(v) for v in cell_boxes[cell])
             clip = (x0 + bx0, y0 + by0, x0 + bx1, y0 + by1)
-            raw = group_lines(ids, ink.boxes, H_tab, split_gap=3.0)
+            # Lines of the cell's text, a cell's white inside a line not cut (合  计); a cell
+            # merged over two columns by a lost rule holds two names side by side whose lines
+            # stand at different heights (未审/结 beside 总计): cut apart like the blocks of
+            # column names outside rules, they are two names and not one line 未君总计.
+            raw = [word for line in column_lines(ids, ink.boxes, H_tab, word_gap=CELL_GAP) for word in line]
             lines = [_without_specks(l, ink.boxes, H_tab) for l in raw]
             lines = [l for l in lines
                      if not _is_speck(l, ink.boxes, H_tab) and not _is_rule_residue(l, ink.boxes, H_tab, clip)]
