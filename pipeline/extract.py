@@ -35,7 +35,9 @@ def extract_path(path: Path, options: ReadOptions = ReadOptions(), debug_dir: Pa
     warnings = list(document.warnings)
     cells: dict[str, dict[str, Any]] = {}
     unmapped: list[dict] = []
-    unruled: set[str] = set()  # keys of cells read from a table without ruling
+    # Cells whose reading an identity that does not hold calls into doubt, and why.
+    doubtful: dict[str, str] = {}
+    from_pixels = {page.number for page in document.pages if page.unit == "px"}
     tables: dict[str, dict[str, Any]] = {}
     agency, year = find_agency_year(document.pages)
     for section in TABLE_SECTIONS:
@@ -49,14 +51,20 @@ def extract_path(path: Path, options: ReadOptions = ReadOptions(), debug_dir: Pa
         from_text = {id(c) for f in fragments[section] if f.inferred for c in f.cells}
         for mapped in result.cells:
             cells[mapped.key] = _cell_output(mapped)
-            if mapped.cell is not None and id(mapped.cell) in from_text:
-                unruled.add(mapped.key)
+            if mapped.cell is None:
+                continue
+            if id(mapped.cell) in from_text:
+                # A row shifted by one line can keep every number readable and yet be wrong.
+                doubtful[mapped.key] = "table without ruling"
+            elif not mapped.cell.text.strip() and mapped.cell.page in from_pixels:
+                # A number too faint for the ink, or under a seal, reads as a blank: zero.
+                doubtful[mapped.key] = "blank on a scan"
     if agency is None:
         warnings.append("agency not found in the title")
     if year is None:
         warnings.append("report year not found")
     checks = run_checks(cells)
-    _doubt_unruled_failing(cells, checks, unruled)
+    _doubt_failing(cells, checks, doubtful)
     repair = repair_with_identities(cells, checks)
     if repair is not None:
         checks = run_checks(cells)
@@ -78,15 +86,15 @@ def extract_path(path: Path, options: ReadOptions = ReadOptions(), debug_dir: Pa
     return output
 
 
-def _doubt_unruled_failing(cells: dict[str, dict[str, Any]], checks: list[dict[str, Any]], unruled: set[str]) -> None:
-    """A cell of a table without ruling is ok only where it was placed cleanly (textgrid) and its
-    identities hold: a row shifted by one line can keep every number readable and yet be wrong."""
+def _doubt_failing(cells: dict[str, dict[str, Any]], checks: list[dict[str, Any]], doubtful: dict[str, str]) -> None:
+    """A doubtful cell (key -> why: placed by word positions in a table without ruling, a blank
+    read from pixels) is ok only where its identities hold."""
     for check in checks:
         if check["ok"] is True:
             continue
         for key in check["cells"]:
-            if key in unruled and cells[key]["status"] == "ok":
-                _doubt(cells[key], f"table without ruling: identity {check['id']} does not hold")
+            if key in doubtful and cells[key]["status"] == "ok":
+                _doubt(cells[key], f"{doubtful[key]}: identity {check['id']} does not hold")
 
 
 def _absent(section: str, year: int | None) -> SectionResult:

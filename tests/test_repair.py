@@ -42,3 +42,19 @@ def test_no_failing_identity_no_change(seed_output):
     cells = copy.deepcopy(seed_output["cells"])
     assert repair_with_identities(cells, run_checks(cells)) is None
     assert cells == seed_output["cells"]
+
+
+def test_a_blank_scan_cell_in_a_failing_identity_is_doubted(seed_output):
+    # A number too faint for the ink reads as a blank (0) on a hard scan: a cell of the 合计 row
+    # of a ruled table read 0, status ok, beside its failing identities.
+    from pipeline.extract import _doubt_failing
+
+    cells = copy.deepcopy(seed_output["cells"])
+    assert cells["s3.total.natural"]["value"] > 0
+    cells["s3.total.natural"].update(value=0, text="")
+    checks = run_checks(cells)
+    assert "s3.balance.natural" in {c["id"] for c in checks if c["ok"] is False}
+    _doubt_failing(cells, checks, {"s3.total.natural": "blank on a scan", "s3.new.business": "blank on a scan"})
+    assert cells["s3.total.natural"]["status"] == "uncertain"
+    assert cells["s3.total.natural"]["note"].startswith("blank on a scan: identity s3.")
+    assert cells["s3.new.business"]["status"] == "ok"  # its identities hold
