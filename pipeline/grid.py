@@ -113,49 +113,83 @@ def find_fragments(page: Page, tolerance: float = LINE_TOLERANCE) -> list[Fragme
     return fragments
 
 
-# Share of its columns' width by which a name centred over them may stand off their middle
-# (a scan's word box may take in a seal's trace beside it: 0.13 measured).
+# Share of its columns' width (rows' height) by which a name (a value) centred over them may
+# stand off their middle (a scan's word box may take in a seal's trace beside it: 0.13 measured).
 CENTRED = 0.15
 
 
 def _split_at_lost_rule(cell: GridCell, fragment: Fragment) -> list[GridCell]:
-    """``cell``, or its parts where it holds names side by side (level with each other, on one
+    """``cell``, or its parts where it holds texts side by side (level with each other, on one
     line or more), each centred over its own columns, with a rule between those columns in the
-    row below (the column boundary nearest the middle of the white between the names): the rule
-    between the names was lost. A header tier's rule, pale and broken on a scan, made 直接起诉 and
-    复议后起诉 one header cell, and one block of table 四 was lost; a seal's trace took the rule
-    between 未审/结 and 总计 (one line, level with the middle of the two)."""
-    if cell.colspan < 2 or len(cell.words) < 2:
-        return [cell]
-    below = cell.row + cell.rowspan
-    ruled_below = {c.col for c in fragment.cells if c.row <= below < c.row + c.rowspan}
-    x0, x1 = fragment.xs[cell.col], fragment.xs[cell.col + cell.colspan]
-    for k in range(cell.col + 1, cell.col + cell.colspan):
-        x = fragment.xs[k]
-        # By centre: a scan's word box, its side bearings added, may reach over the boundary.
-        left = [w for w in cell.words if w.cx < x]
-        right = [w for w in cell.words if w.cx > x]
-        if (k not in ruled_below or not left or not right or len(left) + len(right) < len(cell.words)
-                or max(w.x1 for w in left) >= min(w.x0 for w in right)
-                or max(min(w.top for w in left), min(w.top for w in right))
-                >= min(max(w.bottom for w in left), max(w.bottom for w in right))):
-            continue
-        gap = (max(w.x1 for w in left) + min(w.x0 for w in right)) / 2
-        nearest = min(fragment.xs[cell.col + 1:cell.col + cell.colspan], key=lambda b: abs(b - gap))
-        if x != nearest or not _centred(left, x0, x) or not _centred(right, x, x1):
-            continue
-        top, bottom = cell.bbox[1], cell.bbox[3]
-        parts = [GridCell(cell.row, cell.col, cell.rowspan, k - cell.col, (cell.bbox[0], top, x, bottom), cell.page,
-                          left, cell.inferred, cell.spills),
-                 GridCell(cell.row, k, cell.rowspan, cell.col + cell.colspan - k, (x, top, cell.bbox[2], bottom),
-                          cell.page, right, cell.inferred, cell.spills)]
-        return [p for part in parts for p in _split_at_lost_rule(part, fragment)]
+    row above or below (the column boundary nearest the middle of the white between them): the
+    rule between them was lost. Likewise texts one above the other, each centred in its own
+    rows, with a rule between those rows in the column beside. A header tier's rule, pale and
+    broken on a scan, made 直接起诉 and 复议后起诉 one header cell, and one block of table 四 was
+    lost; a seal's trace took the rule between 未审/结 and 总计 (one line, level with the middle
+    of the two), and the rule between two rows' 0 in the 总计 column of table 三."""
+    for axis in (0, 1):
+        parts = _split_along(cell, fragment, axis)
+        if parts:
+            return [p for part in parts for p in _split_at_lost_rule(part, fragment)]
     return [cell]
 
 
-def _centred(words: list[Word], x0: float, x1: float) -> bool:
-    middle = (min(w.x0 for w in words) + max(w.x1 for w in words)) / 2
-    return abs(middle - (x0 + x1) / 2) <= CENTRED * (x1 - x0)
+def _split_along(cell: GridCell, fragment: Fragment, axis: int) -> list[GridCell] | None:
+    """The two parts of ``cell`` cut at a lost column rule (axis 0) or row rule (axis 1), or None."""
+    first, span = (cell.col, cell.colspan) if axis == 0 else (cell.row, cell.rowspan)
+    if span < 2 or len(cell.words) < 2:
+        return None
+    edges = fragment.xs if axis == 0 else fragment.ys
+
+    def lo(box) -> float:
+        return box[axis]
+
+    def hi(box) -> float:
+        return box[axis + 2]
+
+    def beside(other: GridCell) -> bool:  # in the row above or below (the column before or after)
+        if axis == 0:
+            return any(other.row <= n < other.row + other.rowspan for n in (cell.row - 1, cell.row + cell.rowspan))
+        return any(other.col <= n < other.col + other.colspan for n in (cell.col - 1, cell.col + cell.colspan))
+
+    # The boundaries ruled beside the cell: where the cells beside it start.
+    ruled = {(other.col if axis == 0 else other.row) for other in fragment.cells if beside(other)}
+    a, b = edges[first], edges[first + span]
+    for k in range(first + 1, first + span):
+        at = edges[k]
+        # By centre: a scan's word box, its side bearings added, may reach over the boundary.
+        before = [w for w in cell.words if (lo(w.bbox) + hi(w.bbox)) / 2 < at]
+        after = [w for w in cell.words if (lo(w.bbox) + hi(w.bbox)) / 2 > at]
+        if (k not in ruled or not before or not after or len(before) + len(after) < len(cell.words)
+                or max(hi(w.bbox) for w in before) >= min(lo(w.bbox) for w in after)
+                or not _level(before, after, 1 - axis)):
+            continue
+        gap = (max(hi(w.bbox) for w in before) + min(lo(w.bbox) for w in after)) / 2
+        nearest = min(edges[first + 1:first + span], key=lambda e: abs(e - gap))
+        if at != nearest or not _centred(before, a, at, axis) or not _centred(after, at, b, axis):
+            continue
+        x0, top, x1, bottom = cell.bbox
+        if axis == 0:
+            return [GridCell(cell.row, cell.col, cell.rowspan, k - cell.col, (x0, top, at, bottom), cell.page,
+                             before, cell.inferred, cell.spills),
+                    GridCell(cell.row, k, cell.rowspan, first + span - k, (at, top, x1, bottom), cell.page,
+                             after, cell.inferred, cell.spills)]
+        return [GridCell(cell.row, cell.col, k - cell.row, cell.colspan, (x0, top, x1, at), cell.page,
+                         before, cell.inferred, cell.spills),
+                GridCell(k, cell.col, first + span - k, cell.colspan, (x0, at, x1, bottom), cell.page,
+                         after, cell.inferred, cell.spills)]
+    return None
+
+
+def _level(one: list[Word], other: list[Word], axis: int) -> bool:
+    """Whether two groups of words overlap along ``axis`` (0: x, 1: y)."""
+    return (max(min(w.bbox[axis] for w in one), min(w.bbox[axis] for w in other))
+            < min(max(w.bbox[axis + 2] for w in one), max(w.bbox[axis + 2] for w in other)))
+
+
+def _centred(words: list[Word], lo: float, hi: float, axis: int) -> bool:
+    middle = (min(w.bbox[axis] for w in words) + max(w.bbox[axis + 2] for w in words)) / 2
+    return abs(middle - (lo + hi) / 2) <= CENTRED * (hi - lo)
 
 
 def build_fragment(segments: list[Segment], page: int, tolerance: float = LINE_TOLERANCE) -> Fragment | None:

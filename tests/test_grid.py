@@ -47,3 +47,18 @@ def test_names_of_different_heights_side_by_side_under_a_seal_are_two_cells() ->
     words += [Word("未神", 676, 277, 730, 301), Word("总计", 742, 293, 780, 314), Word("结", 685, 306, 705, 326)]
     page = Page(number=3, width=1241, height=1754, words=words, segments=segments, unit="px", dpi=150)
     assert _texts_of_row(page, 1) == ["结果维持", "结果纠正", "其他结果", "未神结", "总计"]
+
+
+def test_values_one_above_the_other_in_rows_ruled_beside_them_are_two_cells() -> None:
+    # The 总计 column of table 三 on a 150-DPI scan: a seal's trace took the rule between two
+    # rows there only; their two 0 made one cell, and one row lost its total.
+    xs = [120, 630, 685, 740, 1020, 1075]
+    ys = [590, 629, 670, 710, 750]
+    segments = [Segment(xs[0], y, xs[-1], y) for y in ys if y != 670] + [Segment(xs[0], 670, xs[-2], 670)]
+    segments += [Segment(x, ys[0], x, ys[-1]) for x in xs]
+    words = [Word(t, 130, y + 8, 400, y + 31) for t, y in zip(("属于国家秘密", "其他法律行政法规禁止公开", "危及“三安全一稳定”", "保护第三方合法权益"), ys)]
+    words += [Word("0", x + 22, y + 9, x + 35, y + 32) for x in xs[1:-1] for y in ys[:-1]]
+    page = Page(number=2, width=1241, height=1754, words=words, segments=segments, unit="px", dpi=150)
+    (fragment,) = find_fragments(page)
+    assert [[c.text for c in row] for row in fragment.rows()] == [
+        [label, "0", "0", "0", "0"] for label in ("属于国家秘密", "其他法律行政法规禁止公开", "危及“三安全一稳定”", "保护第三方合法权益")]
