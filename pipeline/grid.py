@@ -7,6 +7,7 @@ from functools import cached_property
 from pipeline.document import BBox, Page, Segment, Word
 from pipeline.disjoint import DisjointSets
 from pipeline.lines import reading_text
+from pipeline.values import parse_value
 
 LINE_TOLERANCE = 2.0  # pt or px: rules closer than this are one rule (double borders, rounding)
 COVERAGE = 0.5  # a boundary counts as ruled where a rule covers at least this share of it
@@ -123,7 +124,7 @@ def _split_at_lost_rule(cell: GridCell, fragment: Fragment) -> list[GridCell]:
     line or more), each centred over its own columns, with a rule between those columns in the
     row above or below (the column boundary nearest the middle of the white between them): the
     rule between them was lost. Likewise texts one above the other, each centred in its own
-    rows, with a rule between those rows in the column beside. A header tier's rule, pale and
+    rows, with a rule between those rows in the column beside, where they are values. A header tier's rule, pale and
     broken on a scan, made 直接起诉 and 复议后起诉 one header cell, and one block of table 四 was
     lost; a seal's trace took the rule between 未审/结 and 总计 (one line, level with the middle
     of the two), and the rule between two rows' 0 in the 总计 column of table 三."""
@@ -139,6 +140,8 @@ def _split_along(cell: GridCell, fragment: Fragment, axis: int) -> list[GridCell
     first, span = (cell.col, cell.colspan) if axis == 0 else (cell.row, cell.rowspan)
     if span < 2 or len(cell.words) < 2:
         return None
+    if axis == 1 and any(parse_value(w.text).value is None for w in cell.words):
+        return None  # only values: a label merged over rows (a group label set vertically) is printed so
     edges = fragment.xs if axis == 0 else fragment.ys
 
     def lo(box) -> float:
