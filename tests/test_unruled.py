@@ -291,6 +291,10 @@ def test_pieces_of_one_word_read_apart_are_one_word_for_the_text_grid():
     # ４９６．１１ read as 496, ". 1" and 1 (height 26): the space written beside the point goes.
     pieces = [Word("496", 1045, 385, 1113, 411), Word(". 1", 1131, 385, 1166, 411), Word("1", 1180, 385, 1192, 411)]
     assert texts(pieces) == ["496.11"]
+    # ３．７ read as 3. and 7 (150 DPI, height 18): the point ends the first piece, its ink at the
+    # left of its advance, and the 7 stands 1.7 heights from it. Two numbers as far apart stay two.
+    assert texts([Word("3.", 866, 436, 888, 454), Word("7", 910, 436, 919, 454)]) == ["3.7"]
+    assert texts([Word("3", 866, 436, 876, 454), Word("7", 910, 436, 919, 454)]) == ["3", "7"]
     # 采购总金额（元） read as two words whose boxes touch: the white between them was the
     # bracket's advance. Column names that touch without a bracket between them stay apart.
     assert texts([Word("采购总金额", 1011, 1104, 1161, 1132), Word("（元）", 1163, 1105, 1252, 1132)]) == ["采购总金额（元）"]
