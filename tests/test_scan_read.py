@@ -760,6 +760,19 @@ def test_a_page_is_turned_over_only_when_its_lines_read_better_so() -> None:
     assert _upside_down(rows) == 0.0
 
 
+def test_a_page_of_vertical_column_names_is_turned_a_quarter_only_when_its_lines_read_better_so() -> None:
+    # An upright page of one ruled table 三 (hard 150-DPI scan, tests/data, grey): its column
+    # names are set a character per line and its columns of 0 stack like text, so more line
+    # length runs down the page than across it. Turned a quarter, the table was lost (140 cells).
+    # Its rows read better as they stand; upside down, it is turned over. (Scanned on its side,
+    # such a page is not turned right: its line lengths point the wrong way without a doubt.)
+    from pipeline.read.raster import upright
+
+    page = cv2.imread(str(ROOT / "tests" / "data" / "ruled_table_vertical_names_150dpi_upright.jpg"), cv2.IMREAD_GRAYSCALE)
+    assert upright(page)[1] == 0
+    assert upright(np.ascontiguousarray(np.rot90(page, 2)))[1] == 180
+
+
 def test_one_vertical_label_does_not_turn_a_page() -> None:
     # The text rows of a noisy ruled table fell apart into cells: the line test saw one line
     # upright and one vertical label (本年度办理结果, a character per line), and turned the

@@ -248,13 +248,16 @@ def upright(img: np.ndarray) -> tuple[np.ndarray, int, float]:
     # fell apart into cells and the one line found upright lost to the one vertical label
     # (本年度办理结果, a character per line): the upright page was turned a quarter.
     if max(h_len, v_len) >= 30 * H and max(len(hl), len(vl)) >= MIN_ORIENT_LINES:
-        lines = hl
+        lines, tg = hl, grey
         if v_len > 1.5 * h_len:
-            k = 1  # text runs vertically: turn a quarter, then the flip test decides 90 or 270
-            lines = [(y0, small.shape[1] - x1, y1, small.shape[1] - x0) for x0, y0, x1, y1 in vl]
+            # Text runs vertically: turn a quarter (the flip test then decides 90 or 270), where
+            # its lines read better so.
+            turned_lines = [(y0, small.shape[1] - x1, y1, small.shape[1] - x0) for x0, y0, x1, y1 in vl]
+            turned_grey = np.ascontiguousarray(np.rot90(grey))
+            if _reads_better_turned(_line_crops(hl, grey, f), _line_crops(turned_lines, turned_grey, f)):
+                k, lines, tg = 1, turned_lines, turned_grey
         quarter_conf = max(h_len, v_len) / max(1.0, h_len + v_len)
         turned = np.ascontiguousarray(np.rot90(img, k=k)) if k else img
-        tg = grey if not k else np.ascontiguousarray(np.rot90(grey, k=k))
         crops = _line_crops(lines, tg, f)
         if len(crops) >= 2:
             p180 = _upside_down(crops)
@@ -327,6 +330,18 @@ def _upside_down(crops: list[np.ndarray]) -> float:
     if p180 > 0.5 - FLIP_DOUBT:
         p180 = _upside_down_by_reading(crops)
     return p180
+
+
+def _reads_better_turned(upright: list[np.ndarray], turned: list[np.ndarray]) -> bool:
+    """Whether a page's vertical text lines, turned a quarter, read better than its horizontal
+    ones as they stand (each set read both ways up, the better kept). A page of one ruled table
+    whose column names are set a character per line and whose columns of 0 stack like text had
+    more line length running down than across: turned a quarter, its table 三 was lost (140
+    cells). A page scanned on its side reads its lines only turned."""
+    def best(crops: list[np.ndarray]) -> float:
+        return max(_reading_score(crops), _reading_score([np.ascontiguousarray(np.rot90(c, 2)) for c in crops[:READ_LINES]]))
+
+    return not upright or best(turned) > best(upright)
 
 
 def _upside_down_by_reading(crops: list[np.ndarray]) -> float:
