@@ -566,6 +566,28 @@ def test_the_stacked_pieces_of_one_character_stay_one_line() -> None:
     assert _row_runs([1, 2], stacked, 28.0) == [[1], [2]]
 
 
+def test_an_upright_crossed_by_strokes_is_no_rule_but_one_with_text_beside_it_is() -> None:
+    # 申 in a sans font, a row high in a tight table (200 DPI): its upright reaches from the
+    # row's top rule to its bottom one and was taken for a column rule, which cut the label
+    # 二、上年结转政府信息公开申请数量 in two. Its three cross strokes run through it; text beside
+    # a real rule touches one side only.
+    from pipeline.read import raster
+
+    ink = np.zeros((400, 700), bool)
+    for y in (100, 152, 204):
+        ink[y:y + 2, 50:600] = True
+    for x in (50, 598):
+        ink[100:206, x:x + 2] = True
+    ink[152:206, 450:452] = True  # a column rule of the second row only
+    ink[170:180, 440:449] = True  # text touching it on its left
+    ink[102:152, 300:304] = True  # the upright of 申
+    ink[112:142, 280:284] = ink[112:142, 320:324] = True
+    for y in (112, 126, 140):
+        ink[y:y + 3, 280:324] = True
+    uprights = sorted({s.x0 for s in raster.find_rulings(ink, 200.0).segments() if not s.horizontal})
+    assert uprights == [51.0, 451.0, 599.0]
+
+
 def test_the_joined_top_strokes_of_a_bold_heading_are_no_rule() -> None:
     # A bold heading's top strokes (开工作存在的主要问题) join into a long run with strokes hanging
     # from it, some as long as a short rule: taken for crossing rules, they were left out of

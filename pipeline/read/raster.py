@@ -474,6 +474,31 @@ def _text_like(line: tuple[int, int, int], ink: np.ndarray, mask: np.ndarray, ho
     table rule has paper on both sides (cell padding) except where other rules cross it.
     So: along the line, the share of positions with ink just beside the line's own pixels,
     other rules' crossings left out."""
+    sides = _ink_beside(line, ink, mask, horizontal, crossings, max_thick, tol, dpi)
+    if sides is None:
+        return False
+    before, after = sides
+    return float((before | after).mean()) > (limit or TEXT_LIKE)
+
+
+def _crossed_by_strokes(line: tuple[int, int, int], ink: np.ndarray, mask: np.ndarray, horizontal: bool,
+                        crossings: list[int], max_thick: int, tol: int, dpi: float) -> bool:
+    """Whether strokes run through a candidate rule at two places or more: ink just beside it on
+    both sides at the same place, other rules' crossings left out. The upright of 申 in a sans
+    font, a row high in a tight table, is crossed by its three cross strokes, and taken for a
+    rule it had cut the label 二、上年结转政府信息公开申请数量 in two; text beside a rule touches
+    one side at a time."""
+    sides = _ink_beside(line, ink, mask, horizontal, crossings, max_thick, tol, dpi)
+    if sides is None:
+        return False
+    through = np.concatenate([[0], (sides[0] & sides[1]).astype(np.int8), [0]])
+    return int((np.diff(through) == 1).sum()) >= 2
+
+
+def _ink_beside(line: tuple[int, int, int], ink: np.ndarray, mask: np.ndarray, horizontal: bool,
+                crossings: list[int], max_thick: int, tol: int, dpi: float) -> tuple[np.ndarray, np.ndarray] | None:
+    """Along a candidate rule (other rules' crossings left out), whether ink lies just beside its
+    own pixels before it (above, left) and after it (below, right); None if too little is left."""
     pos, a, b = line
     d = max(2, int(round(0.015 * dpi)))
     # A blurred or wavy rule has ink a pixel or two beyond what the opening kept: skip that.
@@ -486,20 +511,21 @@ def _text_like(line: tuple[int, int, int], ink: np.ndarray, mask: np.ndarray, ho
         lo, hi = max(0, pos - r), min(ink.shape[1], pos + r + 1)
         win, m = ink[a:b + 1, lo:hi].T.astype(bool), mask[a:b + 1, lo:hi].T.astype(bool)
     if win.size == 0:
-        return False
+        return None
     has = m.any(axis=0)
     n = m.shape[0]
     top = m.argmax(axis=0)
     bot = n - 1 - m[::-1].argmax(axis=0)
     rows = np.arange(n)[:, None]
-    beside = ((rows >= top - g - d) & (rows < top - g)) | ((rows > bot + g) & (rows <= bot + g + d))
-    attached = ((win & ~m) & beside).any(axis=0) & has
+    stray = win & ~m
+    before = (stray & (rows >= top - g - d) & (rows < top - g)).any(axis=0) & has
+    after = (stray & (rows > bot + g) & (rows <= bot + g + d)).any(axis=0) & has
     keep = has.copy()
     for c in crossings:
         keep[max(0, c - a - tol):max(0, c - a + tol + 1)] = False
     if keep.sum() < 10:
-        return False
-    return float(attached[keep].mean()) > (limit or TEXT_LIKE)
+        return None
+    return before[keep], after[keep]
 
 
 def _merge_collinear(lines: list[tuple[int, int, int]], tol: int, gap: int,
@@ -593,6 +619,9 @@ def find_rulings(ink: np.ndarray, dpi: float, seal: np.ndarray | None = None,
 
     hs = [h for h in hs if not _text_like(h, img, hmask, True, [v[0] for v in vs if touches(h, v)], max_thick, tol, dpi)]
     vs = [v for v in vs if not _text_like(v, img, vmask, False, [h[0] for h in hs if touches(h, v)], max_thick, tol, dpi)]
+    # A short upright is a character's stroke where strokes cross it (申 in a sans font).
+    vs = [v for v in vs if v[2] - v[1] >= 3 * vk
+          or not _crossed_by_strokes(v, img, vmask, False, [h[0] for h in hs if touches(h, v)], max_thick, tol, dpi)]
     long_hs = [h for h in hs if h[2] - h[1] >= LOOSE_RULE_MIN_IN * dpi]
     for _ in range(4):  # dropping a line can orphan another
         vs_new = []
