@@ -71,6 +71,8 @@ _ITEM = re.compile(r"第二十条|^第[(（][一二三四五六七八九十]+[)�
 _UNITS = {"元", "万元", "件", "项", "个", "次", "条", "%"}
 _DASHES = set("-—–－/／\\")
 _DIGIT_LOOKALIKES = set("IlO|o")  # letters a recogniser reads for 1 and 0
+_DIGITS = re.compile(r"[0-9][0-9,]*")  # a number's digits alone, as a wrapped number's lines are
+WRAP_PITCH = 1.4  # word heights: the most between the tops of a wrapped number's two lines
 
 
 @dataclass
@@ -712,6 +714,37 @@ def _same_row(band: _Band, line: list[Word], value_ids: set[int], rule_ys: list[
     return after <= before + 0.15 * h
 
 
+def _join_wrapped_numbers(words: list[Word], h: float) -> list[Word]:
+    """A number wrapped onto two lines of a narrow column (２０ over ２ for 202), its row's label
+    level with the middle of the two: one word, as the text layer of a wider cell would have it.
+    Two digit words one line apart, the lower starting under the upper, with a word beside them
+    whose middle lies between theirs and no value between; numbers of two rows stand further
+    apart, their labels each level with one of them."""
+    digits = sorted((w for w in words if _DIGITS.fullmatch(unicodedata.normalize("NFKC", w.text).strip())),
+                    key=lambda w: w.top)
+    joined: dict[int, Word] = {}
+    gone: set[int] = set()
+    for upper in digits:
+        if id(upper) in gone:
+            continue
+        below = [w for w in digits if w is not upper and id(w) not in gone and 0 < w.top - upper.top <= WRAP_PITCH * h
+                 and upper.x0 - 0.5 * h <= w.x0 <= upper.x1 and w.x1 <= upper.x1 + 0.5 * h]
+        if len(below) != 1:
+            continue
+        lower = below[0]
+        mid, half = (upper.cy + lower.cy) / 2, (lower.cy - upper.cy) / 2
+        left = [w for w in words if w.x1 < upper.x0 - h and not _is_value(w)]
+        # The row's label level with the middle, none level with either line; no value between.
+        if (not any(abs(w.cy - mid) <= 0.5 * half for w in left)
+                or any(abs(w.cy - upper.cy) < 0.3 * h or abs(w.cy - lower.cy) < 0.3 * h for w in left)
+                or any(_is_value(w) and abs(w.cx - upper.cx) < h and upper.cy < w.cy < lower.cy for w in words)):
+            continue
+        joined[id(upper)] = Word(upper.text + lower.text, min(upper.x0, lower.x0), upper.top, max(upper.x1, lower.x1),
+                                 lower.bottom, min(upper.confidence, lower.confidence))
+        gone.add(id(lower))
+    return [joined.get(id(w), w) for w in words if id(w) not in gone]
+
+
 def _font_height(words: list[Word]) -> list[Word]:
     """Words read from pixels, each as high as the font's size measured from their widths.
 
@@ -748,6 +781,7 @@ def text_fragment(page: Page, top: float, bottom: float, table: TextTable | None
     if page.unit == "px":
         words = _font_height(words)
     h = statistics.median(w.bottom - w.top for w in words)
+    words = _join_wrapped_numbers(words, h)
     rules = _rule_rows(page, top, bottom)
     ruled = len(rules) >= 2
     em = _em(words, h)

@@ -651,3 +651,21 @@ def test_an_item_line_read_in_two_words_stays_an_item_line_and_its_names_stay_wh
     assert ["", "第二 二十条第九项", ""] in rows
     assert ["信息内容", "采购项目数量", "采购总金额"] in rows
     assert ["政府集中采购", "0", "135.43万元"] in rows
+
+
+def test_a_number_wrapped_onto_two_lines_of_its_column_is_one_number():
+    """Table 三 in full-width digits in a narrow 三线表 column (300-DPI scan, pixels at 200 DPI,
+    as read; its text layer is the same): 202 wraps as ２０ over ２, the row's label level with
+    the middle of the two. Each line had made a row of its own, and six cells read 0. Values of
+    two rows one above the other, each level with its own label, stay apart."""
+    from pipeline.textgrid import _join_wrapped_numbers
+
+    read = [("20", 753, 962, 793, 992), ("21", 1325, 961, 1365, 991),
+            ("一、本年新收政府信息公开申请数量", 222, 981, 668, 1011), ("—", 854, 982, 882, 1012),
+            ("9", 1147, 980, 1162, 1010), ("2", 766, 998, 779, 1028), ("1", 1340, 998, 1352, 1028),
+            ("二、上年结转政府信息公开申请数量", 222, 1054, 668, 1084), ("—", 759, 1055, 787, 1085)]
+    words = [Word(t, x0, top, x1, bottom) for t, x0, top, x1, bottom in read]
+    assert sorted(w.text for w in _join_wrapped_numbers(words, 30.0) if w.text[0].isdigit()) == ["202", "211", "9"]
+    rows = [Word("一、本年新收", 222, 981, 400, 1011), Word("20", 753, 981, 793, 1011),
+            Word("二、上年结转", 222, 1020, 400, 1050), Word("2", 766, 1020, 779, 1050)]
+    assert [w.text for w in _join_wrapped_numbers(rows, 30.0)] == ["一、本年新收", "20", "二、上年结转", "2"]
