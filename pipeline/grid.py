@@ -1,7 +1,7 @@
 """Table grids from ruling segments: fragments, rows and columns, merged cells, words in cells."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from pipeline.document import BBox, Page, Segment, Word
@@ -123,8 +123,8 @@ def _split_at_lost_rule(cell: GridCell, fragment: Fragment) -> list[GridCell]:
     """``cell``, or its parts where it holds texts side by side (level with each other, on one
     line or more), each centred over its own columns, with a rule between those columns in the
     row above or below (the column boundary nearest the middle of the white between them): the
-    rule between them was lost. Likewise texts one above the other, each centred in its own
-    rows, with a rule between those rows in the column beside, where they are values. A header tier's rule, pale and
+    rule between them was lost. Likewise values one above the other, each centred in its own
+    rows, with a rule between those rows in the column beside. A header tier's rule, pale and
     broken on a scan, made 直接起诉 and 复议后起诉 one header cell, and one block of table 四 was
     lost; a seal's trace took the rule between 未审/结 and 总计 (one line, level with the middle
     of the two), and the rule between two rows' 0 in the 总计 column of table 三."""
@@ -171,17 +171,16 @@ def _split_along(cell: GridCell, fragment: Fragment, axis: int) -> list[GridCell
         nearest = min(edges[first + 1:first + span], key=lambda e: abs(e - gap))
         if at != nearest or not _centred(before, a, at, axis) or not _centred(after, at, b, axis):
             continue
-        x0, top, x1, bottom = cell.bbox
-        if axis == 0:
-            return [GridCell(cell.row, cell.col, cell.rowspan, k - cell.col, (x0, top, at, bottom), cell.page,
-                             before, cell.inferred, cell.spills),
-                    GridCell(cell.row, k, cell.rowspan, first + span - k, (at, top, x1, bottom), cell.page,
-                             after, cell.inferred, cell.spills)]
-        return [GridCell(cell.row, cell.col, k - cell.row, cell.colspan, (x0, top, x1, at), cell.page,
-                         before, cell.inferred, cell.spills),
-                GridCell(k, cell.col, first + span - k, cell.colspan, (x0, at, x1, bottom), cell.page,
-                         after, cell.inferred, cell.spills)]
+        return [_part(cell, axis, first, k, edges, before), _part(cell, axis, k, first + span, edges, after)]
     return None
+
+
+def _part(cell: GridCell, axis: int, start: int, end: int, edges: list[float], words: list[Word]) -> GridCell:
+    """The part of ``cell`` over grid columns (axis 0) or rows (axis 1) ``start`` to ``end``."""
+    box = list(cell.bbox)
+    box[axis], box[axis + 2] = edges[start], edges[end]
+    span = {"col": start, "colspan": end - start} if axis == 0 else {"row": start, "rowspan": end - start}
+    return replace(cell, bbox=tuple(box), words=words, **span)
 
 
 def _level(one: list[Word], other: list[Word], axis: int) -> bool:

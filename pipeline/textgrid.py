@@ -722,6 +722,11 @@ def _join_wrapped_numbers(words: list[Word], h: float) -> list[Word]:
     apart, their labels each level with one of them."""
     digits = sorted((w for w in words if _DIGITS.fullmatch(unicodedata.normalize("NFKC", w.text).strip())),
                     key=lambda w: w.top)
+    if len(digits) < 2:
+        return words
+    values = [w for w in words if _is_value(w)]
+    value_ids = {id(w) for w in values}
+    labels = [w for w in words if id(w) not in value_ids]
     joined: dict[int, Word] = {}
     gone: set[int] = set()
     for upper in digits:
@@ -733,11 +738,11 @@ def _join_wrapped_numbers(words: list[Word], h: float) -> list[Word]:
             continue
         lower = below[0]
         mid, half = (upper.cy + lower.cy) / 2, (lower.cy - upper.cy) / 2
-        left = [w for w in words if w.x1 < upper.x0 - h and not _is_value(w)]
+        left = [w for w in labels if w.x1 < upper.x0 - h]
         # The row's label level with the middle, none level with either line; no value between.
         if (not any(abs(w.cy - mid) <= 0.5 * half for w in left)
                 or any(abs(w.cy - upper.cy) < 0.3 * h or abs(w.cy - lower.cy) < 0.3 * h for w in left)
-                or any(_is_value(w) and abs(w.cx - upper.cx) < h and upper.cy < w.cy < lower.cy for w in words)):
+                or any(abs(w.cx - upper.cx) < h and upper.cy < w.cy < lower.cy for w in values)):
             continue
         joined[id(upper)] = Word(upper.text + lower.text, min(upper.x0, lower.x0), upper.top, max(upper.x1, lower.x1),
                                  lower.bottom, min(upper.confidence, lower.confidence))

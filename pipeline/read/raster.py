@@ -475,24 +475,28 @@ def _text_like(line: tuple[int, int, int], ink: np.ndarray, mask: np.ndarray, ho
     So: along the line, the share of positions with ink just beside the line's own pixels,
     other rules' crossings left out."""
     sides = _ink_beside(line, ink, mask, horizontal, crossings, max_thick, tol, dpi)
-    if sides is None:
-        return False
-    before, after = sides
-    return float((before | after).mean()) > (limit or TEXT_LIKE)
+    return sides is not None and _hanging_share(sides) > (limit or TEXT_LIKE)
 
 
-def _crossed_by_strokes(line: tuple[int, int, int], ink: np.ndarray, mask: np.ndarray, horizontal: bool,
-                        crossings: list[int], max_thick: int, tol: int, dpi: float) -> bool:
-    """Whether strokes run through a candidate rule at two places or more: ink just beside it on
-    both sides at the same place, other rules' crossings left out. The upright of 申 in a sans
-    font, a row high in a tight table, is crossed by its three cross strokes, and taken for a
-    rule it had cut the label 二、上年结转政府信息公开申请数量 in two; text beside a rule touches
-    one side at a time."""
-    sides = _ink_beside(line, ink, mask, horizontal, crossings, max_thick, tol, dpi)
+def _text_upright(line: tuple[int, int, int], ink: np.ndarray, mask: np.ndarray, crossings: list[int],
+                  max_thick: int, tol: int, dpi: float, short: float) -> bool:
+    """_text_like for a vertical candidate, and for one shorter than ``short``, whether strokes
+    run through it at two places or more (ink just beside it on both sides at the same place).
+    The upright of 申 in a sans font, a row high in a tight table, is crossed by its three cross
+    strokes, and taken for a rule it had cut the label 二、上年结转政府信息公开申请数量 in two; text
+    beside a rule touches one side at a time."""
+    sides = _ink_beside(line, ink, mask, False, crossings, max_thick, tol, dpi)
     if sides is None:
         return False
+    if _hanging_share(sides) > TEXT_LIKE:
+        return True
     through = np.concatenate([[0], (sides[0] & sides[1]).astype(np.int8), [0]])
-    return int((np.diff(through) == 1).sum()) >= 2
+    return line[2] - line[1] < short and int((np.diff(through) == 1).sum()) >= 2
+
+
+def _hanging_share(sides: tuple[np.ndarray, np.ndarray]) -> float:
+    """The share of a line's length with ink hanging on either side of it (_ink_beside)."""
+    return float((sides[0] | sides[1]).mean())
 
 
 def _ink_beside(line: tuple[int, int, int], ink: np.ndarray, mask: np.ndarray, horizontal: bool,
@@ -618,10 +622,8 @@ def find_rulings(ink: np.ndarray, dpi: float, seal: np.ndarray | None = None,
         return h[1] - tol <= v[0] <= h[2] + tol and v[1] - tol <= h[0] <= v[2] + tol
 
     hs = [h for h in hs if not _text_like(h, img, hmask, True, [v[0] for v in vs if touches(h, v)], max_thick, tol, dpi)]
-    vs = [v for v in vs if not _text_like(v, img, vmask, False, [h[0] for h in hs if touches(h, v)], max_thick, tol, dpi)]
-    # A short upright is a character's stroke where strokes cross it (申 in a sans font).
-    vs = [v for v in vs if v[2] - v[1] >= 3 * vk
-          or not _crossed_by_strokes(v, img, vmask, False, [h[0] for h in hs if touches(h, v)], max_thick, tol, dpi)]
+    # A short upright is a character's stroke where strokes cross it too (申 in a sans font).
+    vs = [v for v in vs if not _text_upright(v, img, vmask, [h[0] for h in hs if touches(h, v)], max_thick, tol, dpi, 3 * vk)]
     long_hs = [h for h in hs if h[2] - h[1] >= LOOSE_RULE_MIN_IN * dpi]
     for _ in range(4):  # dropping a line can orphan another
         vs_new = []
