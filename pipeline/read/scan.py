@@ -271,6 +271,7 @@ PAPER = 235  # grey levels at or above this in a crop are paper (flattened page)
 SQUEEZE = 0.5  # measured: same character error rate as unsqueezed on mild and hard labels; 0.4 loses
 SQUEEZED_FILL = 0.7  # share of its line's ink a squeezed reading set solid must fill (measured: 0.86 and up on read labels)
 SQUEEZED_SURE = 0.5  # a squeezed reading whose weakest character is less sure is read again unsqueezed
+MINUS_FUSED = 0.3  # the digits' heights: a minus fused with its digit (measured 0.44 and 0.5; a 4's crossbar 0.2 at most)
 MINUS_APART = 0.1  # the digits' heights: white between a minus and its number (measured 0.13 and up; a 4's crossbar 0-0.06)
 
 
@@ -710,7 +711,8 @@ def make_crop(prep: raster.Prepared, ink: Ink, ids: Sequence[int], H: float,
     sq = SQUEEZE if squeeze and x1 - x0 > 3 * H else 1.0
     img = cut(prep, ink, ids, H, clip, rules, sq)
     lead = _minus_first(ink.boxes[list(ids)], H) if digits else None
-    bar = digits and (lead == "touching" or _faint_bar_before(prep, (x0, y0, x1, y1), clip[0] if clip else 0, H))
+    bar = digits and (lead == "touching" or _minus_fused(ink, ids)
+                      or _faint_bar_before(prep, (x0, y0, x1, y1), clip[0] if clip else 0, H))
     minus = lead == "apart"
 
     def redo(reading: Reading) -> Crop | None:
@@ -746,6 +748,31 @@ def _minus_first(boxes: np.ndarray, H: float) -> str | None:
         return None
     white = np.delete(boxes, k, axis=0)[:, 0].min() - first[2]
     return "apart" if white >= MINUS_APART * high else "touching"
+
+
+def _minus_fused(ink: Ink, ids: Sequence[int]) -> bool:
+    """Whether a line's leftmost component opens with a flat bar at mid-height, MINUS_FUSED of
+    the digits' height long, before a body, and is wider than a digit: a minus blurred into its
+    digit. -4 at 150 DPI came out one component 14 px wide and high, its first 7 columns a bar
+    3 px high, and the recogniser read 4, sure of it. A 4's own crossbar juts out 1-3 px (0.2 of
+    the height at most, measured on every number of 60 scans); a 5 in a sans font 5 px, but it
+    is narrower than a digit is high."""
+    boxes = ink.boxes[list(ids)]
+    k = int(ids[int(np.argmin(boxes[:, 0]))])
+    x0, _, x1, _ = (int(v) for v in ink.boxes[k])
+    top, bottom = int(boxes[:, 1].min()), int(boxes[:, 3].max())
+    high = bottom - top
+    if x1 - x0 < 0.8 * high:
+        return False
+    pixels = ink.labels[top:bottom, x0:x1] == k
+    bar = 0
+    for column in pixels.T:
+        rows = np.flatnonzero(column)
+        flat = len(rows) and rows[-1] - rows[0] + 1 <= 0.3 * high
+        if not (flat and 0.3 * high <= (rows[0] + rows[-1]) / 2 <= 0.75 * high):
+            break
+        bar += 1
+    return MINUS_FUSED * high <= bar < x1 - x0
 
 
 def _faint_bar_before(prep: raster.Prepared, box: tuple[int, int, int, int], lo: int, H: float) -> bool:
