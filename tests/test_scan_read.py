@@ -985,6 +985,29 @@ def test_column_names_in_a_bold_font_stand_apart_where_their_lines_do_not_line_u
                      (1160, 316), (1160, 355), (1160, 394), (1244, 335), (1244, 375), (1329, 325)]
 
 
+def test_a_dot_under_a_wider_stroke_is_not_narrow_like_a_digit() -> None:
+    # 社会/公益/组织 beside 法律/服/务机/构 (YaHei, 200 DPI, character height 29), 21 px apart:
+    # the dot at the bottom right of 织, under the body of 只, is as narrow as a digit, and
+    # beside it the blocks were cut only at a wider white. Read as one crop, both names came
+    # out as nothing and table 三 lost two columns of three rows. A narrow piece standing on a
+    # wider one is part of a wide character.
+    boxes = np.array([[0, 0, 0, 0]] + [
+        [1188, 1745, 1212, 1777], [1181, 1746, 1188, 1752], [1213, 1746, 1222, 1756], [1213, 1746, 1245, 1778],
+        [1180, 1755, 1186, 1760], [1180, 1764, 1187, 1777], [1098, 1765, 1102, 1770], [1105, 1765, 1126, 1796],
+        [1127, 1765, 1159, 1780], [1094, 1771, 1106, 1797], [1128, 1783, 1158, 1797], [1197, 1786, 1208, 1816],
+        [1210, 1786, 1228, 1816], [1128, 1804, 1159, 1812], [1094, 1805, 1107, 1821], [1112, 1805, 1126, 1820],
+        [1127, 1813, 1159, 1834], [1147, 1813, 1159, 1821], [1097, 1817, 1122, 1835], [1180, 1823, 1212, 1855],
+        [1213, 1823, 1225, 1855], [1223, 1825, 1246, 1855], [1127, 1842, 1139, 1864], [1094, 1843, 1106, 1864],
+        [1104, 1844, 1126, 1873], [1140, 1844, 1157, 1862], [1196, 1862, 1208, 1894], [1207, 1862, 1227, 1893],
+        [1137, 1863, 1146, 1874], [1151, 1863, 1159, 1873], [1094, 1866, 1106, 1871], [1127, 1867, 1138, 1871],
+        [1208, 1872, 1223, 1886]])
+    words = sorted((int(boxes[w, 0].min()), int(boxes[w, 1].min())) for w in _column_words(boxes, 29.0))
+    assert words == [(1094, 1765), (1094, 1804), (1094, 1842), (1180, 1745), (1180, 1823), (1196, 1862), (1197, 1786)]
+    assert 30 in reader._stacked_pieces(list(range(1, len(boxes))), boxes, 29.0, reader.NARROW * 29.0)
+    digits = np.array([[0, 0, 0, 0], [100, 10, 108, 25], [112, 10, 120, 25], [100, 40, 108, 55]])
+    assert reader._stacked_pieces([1, 2, 3], digits, 29.0, reader.NARROW * 29.0) == set()
+
+
 def test_the_strokes_of_one_character_are_not_narrow_like_a_digit() -> None:
     # 科研/機構 beside 公益/組織 (200 DPI, character height 26), 20 px apart: a word gap, but
     # the left strokes of 公 and 組 are as narrow as a digit 1, which is cut from its neighbours
