@@ -295,6 +295,23 @@ def test_a_column_rule_lost_in_the_ink_is_drawn_on_along_its_pale_trace() -> Non
     assert all(a <= table.bbox[1] + 1 and b >= table.bbox[3] - 2 for _, a, b in table.v)
 
 
+def test_a_column_rule_broken_where_a_seal_crosses_it_still_reaches_the_header_rule() -> None:
+    from pipeline.read import raster
+
+    # Table 二 (2021) of a hard scan: a stroke of the seal's ring crosses the rule between
+    # 本年废止件数 and 现行有效件数 in the header row, and removing the red lifted 3 px of the
+    # rule. Stopped short of the header's top rule, it left the two column names one cell,
+    # read 本年废止件数现行有效件数, and the column 现行有效件数 was lost.
+    img = cv2.imread(str(ROOT / "tests" / "data" / "column_rule_broken_by_seal_150dpi.jpg"))
+    prep = raster.prepare(img, 150.0, detect_orientation=False)
+    assert prep.seal is not None
+    rul = raster.find_rulings(prep.ink, 150.0, prep.seal, prep.grey < reader._faint_level(prep))
+    (table,) = rul.tables
+    header_top = sorted(h[0] for h in table.h)[1]
+    assert sorted((x // 10, a) for x, a, _ in table.v) == [(3, 36), (35, header_top), (53, header_top),
+                                                           (70, header_top), (87, 36)]
+
+
 def test_a_cell_merged_on_purpose_is_not_split() -> None:
     from pipeline.read import raster
 

@@ -644,10 +644,10 @@ def find_rulings(ink: np.ndarray, dpi: float, seal: np.ndarray | None = None,
         # Only a rule of the grid, meeting two long rules already, is drawn on, and only to long
         # rules: grown, the short strokes of a character (户) made a grid of their own.
         grid_hs = [h for h in hs if h[2] - h[1] >= long_rule]
-        vs = [_grow_along_faint(v, grid_hs, faint, False, tol) if sum(touches(h, v) for h in grid_hs) >= 2 else v
+        vs = [_grow_along_faint(v, grid_hs, faint, False, tol, seal, dpi) if sum(touches(h, v) for h in grid_hs) >= 2 else v
               for v in vs]
         grid_vs = [v for v in vs if v[2] - v[1] >= long_rule]
-        hs = [_grow_along_faint(h, grid_vs, faint, True, tol) if sum(touches(h, v) for v in grid_vs) >= 2 else h
+        hs = [_grow_along_faint(h, grid_vs, faint, True, tol, seal, dpi) if sum(touches(h, v) for v in grid_vs) >= 2 else h
               for h in hs]
     # Only long rules of a grid are drawn on to the rules they stop short of (the strokes of a
     # heading's characters, so lengthened, joined the rules around it into a table), and only
@@ -695,30 +695,42 @@ def _snap_ends(line: tuple[int, int, int], others: list[tuple[int, int, int]], g
 
 
 FAINT_BREAK = 2  # px: a pale trace of a rule broken for longer than this has ended
+SEAL_BREAK_IN = 0.04  # inches: a break of the trace all under a seal's stroke up to this long is bridged
 
 
 def _grow_along_faint(line: tuple[int, int, int], others: list[tuple[int, int, int]], faint: np.ndarray,
-                      horizontal: bool, tol: int) -> tuple[int, int, int]:
+                      horizontal: bool, tol: int, seal: np.ndarray | None = None,
+                      dpi: float = 200.0) -> tuple[int, int, int]:
     """``line`` drawn on past each end along a pale trace of itself in the faint ink, to the
     last crossing rule the trace reaches. A column rule printed pale, a shade lighter below the
     header, was lost in the ink over two rows, and the numbers of two columns came out as one
     cell; with no rule on the far side of the gap it had looked like cells merged on purpose,
-    which leave paper there, not a trace."""
+    which leave paper there, not a trace. Where a seal's stroke crosses the rule (``seal``),
+    removing its red lifted the rule too: a break all under the seal, up to SEAL_BREAK long,
+    is bridged (3 px under a seal's ring at 150 DPI had cut a column rule short of the header
+    rule, and two column names were one)."""
     pos, a, b = line
     lo, hi = max(0, pos - 1), pos + 2
     trace = faint[lo:hi, :].any(axis=0) if horizontal else faint[:, lo:hi].any(axis=1)
+    if seal is None:
+        sealed = np.zeros_like(trace)
+    else:
+        sealed = seal[lo:hi, :].any(axis=0) if horizontal else seal[:, lo:hi].any(axis=1)
     across = _crossing(pos, others, tol)
+    seal_break = int(SEAL_BREAK_IN * dpi)
 
-    def reach(run: np.ndarray) -> int:
-        """How far the trace runs from the start of ``run``, breaks up to FAINT_BREAK bridged."""
-        k = FAINT_BREAK + 1
-        if len(run) < k:
-            return 0
-        broken = np.flatnonzero(np.convolve(~run, np.ones(k, int), "valid") == k)
-        return int(broken[0]) if len(broken) else len(run)
+    def reach(run: np.ndarray, under: np.ndarray) -> int:
+        """How far the trace runs from the start of ``run``: breaks up to FAINT_BREAK bridged,
+        and those under the seal (``under``) up to ``seal_break``."""
+        edges = np.flatnonzero(np.diff(np.concatenate([[1], run.astype(np.int8), [1]])))
+        for start, end in zip(edges[::2], edges[1::2]):
+            if end - start > FAINT_BREAK and not (end - start <= seal_break and end < len(run)
+                                                   and under[start:end].all()):
+                return int(start)
+        return len(run)
 
-    end_b = b + reach(trace[b + 1:])
-    end_a = a - reach(trace[:a][::-1])
+    end_b = b + reach(trace[b + 1:], sealed[b + 1:])
+    end_a = a - reach(trace[:a][::-1], sealed[:a][::-1])
     a = min((o for o in across if end_a - tol <= o < a - tol), default=a)
     b = max((o for o in across if b + tol < o <= end_b + tol), default=b)
     return pos, a, b
