@@ -312,6 +312,31 @@ def test_a_column_rule_broken_where_a_seal_crosses_it_still_reaches_the_header_r
                                                            (70, header_top), (87, 36)]
 
 
+def test_a_slash_paled_by_a_seal_is_a_zero_mark_and_flagged() -> None:
+    from pipeline.read import raster
+
+    # Three cells of table 三 under a seal (hard scan, 150 DPI, as the reader prepared them): two
+    # slashes (zero marks) whose ink the seal's suppression left in a few pieces, paler pixels
+    # round them, and a 0 between them. The slashes had read 1 and 7 (the 7 with status ok).
+    grey = cv2.imread(str(ROOT / "tests" / "data" / "slashes_under_seal_150dpi.png"), cv2.IMREAD_GRAYSCALE)
+    seal = cv2.imread(str(ROOT / "tests" / "data" / "slashes_under_seal_150dpi_seal.png"), cv2.IMREAD_GRAYSCALE) > 0
+    prep = raster.Prepared(grey=grey, ink=grey < 190.0, dpi=150.0, rotation=0, skew=0.0, matrix=np.eye(3),
+                           threshold=190.0, seal=seal)
+    n, labels, stats, centres = cv2.connectedComponentsWithStats(prep.ink.astype(np.uint8), connectivity=8)
+    boxes = np.column_stack([stats[:, 0], stats[:, 1], stats[:, 0] + stats[:, 2], stats[:, 1] + stats[:, 3]])
+    ink = reader.Ink(labels, boxes, np.ones(n, bool), centres[:, 0], centres[:, 1])
+
+    def mark(clip: tuple[int, int, int, int]) -> reader.Reading | None:
+        ids = [k for k in range(1, n) if clip[0] <= boxes[k][0] and boxes[k][2] <= clip[2]
+               and clip[1] <= boxes[k][1] and boxes[k][3] <= clip[3]]
+        assert ids
+        return reader._grown_zero_mark(prep, ink, ids, clip, None, 17.0)
+
+    assert mark((6, 6, 55, 46)) == reader.Reading("/", 0.5)
+    assert mark((113, 6, 162, 46)) == reader.Reading("/", 0.5)
+    assert mark((60, 6, 108, 46)) is None
+
+
 def test_a_cell_merged_on_purpose_is_not_split() -> None:
     from pipeline.read import raster
 

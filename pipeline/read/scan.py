@@ -914,6 +914,7 @@ def _faint_crop(prep: raster.Prepared, clip: tuple[int, int, int, int], rules: n
     return Crop(img, box, faint=True)
 
 
+SLASH_THIN = 0.3  # a slash's ink is at most this thick for its length (measured 0.06-0.22; 2 and 7: 0.45)
 FAINT_NUMBER = re.compile(r"^[0-9][0-9,.]*$")
 FAINT_SCORE = 0.5  # the score a reading of faint marks keeps at most: the cell is flagged
 FAINT_MIN = 0.5  # below this the faint marks are taken for a seal's trace and the cell for blank
@@ -952,11 +953,16 @@ def _grown_zero_mark(prep: raster.Prepared, ink: Ink, ids: Sequence[int], clip: 
     """_zero_mark on the line's ink grown into the paler pixels connected to it (down to FAINT
     levels above the ink threshold): a thin slash on a blurred scan is ink only in its
     middle third, which read P or 1; grown, it has the slash's shape. Only for the zero-mark
-    test: grown ink elsewhere made blurred dashes merge with noise."""
+    test: grown ink elsewhere made blurred dashes merge with noise. Under a seal the pale
+    pixels of the seal's own strokes are left out, and a mark found so is flagged (score
+    FAINT_SCORE): slashes paled by a seal's suppression had read 1, 7 and i."""
     cx0, cy0, cx1, cy1 = clip
-    if cx1 <= cx0 or cy1 <= cy0 or prep.seal is not None and prep.seal[cy0:cy1, cx0:cx1].any():
+    if cx1 <= cx0 or cy1 <= cy0:
         return None
     weak = prep.grey[cy0:cy1, cx0:cx1] < _faint_level(prep)
+    sealed = prep.seal is not None and bool(prep.seal[cy0:cy1, cx0:cx1].any())
+    if sealed:
+        weak &= ~prep.seal[cy0:cy1, cx0:cx1]
     if rules is not None:
         weak &= ~rules[cy0:cy1, cx0:cx1]
     n, lab, stats, _c = cv2.connectedComponentsWithStats(weak.astype(np.uint8), connectivity=8)
@@ -968,7 +974,8 @@ def _grown_zero_mark(prep: raster.Prepared, ink: Ink, ids: Sequence[int], clip: 
     boxes[:, 0], boxes[:, 1] = stats[:, 0], stats[:, 1]
     boxes[:, 2], boxes[:, 3] = stats[:, 0] + stats[:, 2], stats[:, 1] + stats[:, 3]
     mini = Ink(labels=lab, boxes=boxes, keep=np.ones(n, bool), cx=np.zeros(n), cy=np.zeros(n))
-    return _zero_mark(mini, grown, H, prep.ink[cy0:cy1, cx0:cx1])
+    mark = _zero_mark(mini, grown, H, prep.ink[cy0:cy1, cx0:cx1], sealed)
+    return Reading(mark.text, FAINT_SCORE) if mark is not None and sealed else mark
 
 
 def _shape_mark(prep: raster.Prepared, ink: Ink, ids: Sequence[int], clip: tuple[int, int, int, int],
@@ -989,8 +996,8 @@ def _zero_mark(ink: Ink, ids: Sequence[int], H: float, core: np.ndarray | None =
     settles it. A dash: one flat bar, a hyphen when shorter than 0.6 of a character, else an
     em dash. A slash: one thin stroke leaning right, 12-50 degrees off vertical; a 1 stands
     within 7 degrees of vertical, and a 7 or a 2 is not thin (measured on SimSun and YaHei at
-    150-200 DPI: slash 26-27 degrees and thinness 0.06-0.09; 1 at 0-7 degrees; 2 and 7 at
-    thinness 0.45). The black ink of a digit under a seal survives the seal suppression
+    150-200 DPI: slash 26-27 degrees and thinness 0.06-0.09, grown into its blur under a seal
+    0.22; 1 at 0-7 degrees; 2 and 7 at thinness 0.45). The black ink of a digit under a seal survives the seal suppression
     (raster.seal_suppressed_grey), so a seal does not turn a digit into a bar."""
     boxes = ink.boxes
     x0, y0, x1, y1 = _bbox(ids, boxes)
@@ -1016,7 +1023,7 @@ def _zero_mark(ink: Ink, ids: Sequence[int], H: float, core: np.ndarray | None =
             cov = np.cov(xs.astype(np.float64), ys.astype(np.float64))
             lo, hi = np.linalg.eigvalsh(cov)
             angle = 0.5 * np.degrees(np.arctan2(2 * cov[0, 1], cov[0, 0] - cov[1, 1]))
-            if hi > 0 and -78 <= angle <= -40 and np.sqrt(max(lo, 0.0) / hi) <= 0.2:
+            if hi > 0 and -78 <= angle <= -40 and np.sqrt(max(lo, 0.0) / hi) <= SLASH_THIN:
                 return Reading("/", 1.0)
     return None
 
