@@ -9,7 +9,9 @@ from pipeline.lines import group_lines
 from pipeline.text import normalize, strip_enumerator
 
 _DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
-_YEAR = re.compile(r"((?:19|20)\d{2}|[二][〇零○O][一二三四五六七八九〇零○O]{2})\s*年度?")
+# A year in numerals (二〇二二); on a scan the ring of 〇 may read as a letter or be lost
+# (二二二年: the recogniser passed over it).
+_YEAR = re.compile(r"((?:19|20)\d{2}|二[〇零○Oo0][一二三四五六七八九〇零○Oo0]{2}|二[一二][一二三四五六七八九〇零○])\s*年度?")
 # The title's tail; OCR sometimes loses its last characters, so only 信息公开 is required.
 _TITLE_TAIL = re.compile(r"(?:政府)?信息公开(?:工作)?(?:年度)?(?:报告)?")
 _PREFIX = re.compile(r"^(?:关于)?")
@@ -17,7 +19,10 @@ AGENCY_ENDINGS = set("局厅府委会室处心院署部所站馆队校办司行�
 
 
 def _year_value(text: str) -> int | None:
-    digits = text.replace("○", "〇").replace("O", "〇").translate(_DIGITS)
+    digits = re.sub("[○Oo]", "〇", text)
+    if len(digits) == 3:
+        digits = digits[0] + "〇" + digits[1:]  # 二二二: the 〇 of 二〇二二 lost
+    digits = digits.translate(_DIGITS)
     return int(digits) if digits.isdigit() and 1990 <= int(digits) <= 2100 else None
 
 
