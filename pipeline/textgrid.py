@@ -67,6 +67,7 @@ RULE_TOLERANCE = 2.0
 PROSE_SPAN = 0.8  # share of the rules' width from which a line without values is prose
 _PAGE_NUMBER = re.compile(r"^[-—–－_\s]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*/\s*\d+)?[-—–－_\s]*$")
 _NOTE = re.compile(r"^(?:注|说明|备注|附注)\d*[:：.、]")
+_NUMERALS = "一二三四五六七八九十"
 _ITEM = re.compile(r"第二十条|^第[(（][一二三四五六七八九十]+[)）]项")  # table 二's item lines (see _is_item)
 _UNITS = {"元", "万元", "件", "项", "个", "次", "条", "%"}
 _DASHES = set("-—–－/／\\")
@@ -484,23 +485,29 @@ def _value_cuts(values: list[Word], h: float) -> list[float]:
 
 
 def _label_bounds(words: list[Word], h: float, own: set[int]) -> list[float]:
-    """Boundaries between label columns: few words cross them, words stand on both sides, and
-    no row with values has its own label (ids ``own``: the last label word of each line with
-    values) left of one unless another has it right of it. Group labels centred on lines of
-    their own ((三)不予公开 right of the items below it) line up like a column, but a bound at
-    their left edge cut the long labels of the rows with values (一、本年新收…申请数 | 量). Rows
-    blank for zero have no values: their labels right of a bound keep it."""
+    """Boundaries between label columns: few words cross them, words stand on both sides, most
+    of those left of it hold words and not only enumerators, and no row with values has its
+    own label (ids ``own``: the last label word of each line with values) left of one unless
+    another has it right of it. Group labels centred on lines of their own ((三)不予公开 right
+    of the items below it) line up like a column, but a bound at their left edge cut the long
+    labels of the rows with values (一、本年新收…申请数 | 量). Rows blank for zero have no values:
+    their labels right of a bound keep it. The brackets of （一） read apart from a faint 一 (C,
+    ( and -) on a hard scan) and enumerators read apart (6.) line up like a column too: taken for
+    one, it cut the label column, and table 三 lost its value columns from the row after."""
     if len(words) < 6:
         return []
     found: list[tuple[float, int]] = []
     for edge in sorted({round(w.x1, 1) for w in words}):
         x = edge + 0.5
-        left = sum(1 for w in words if w.x1 <= x)
+        left_words = [w for w in words if w.x1 <= x]
+        left = len(left_words)
         right = [w for w in words if w.x0 >= x]
         cross = sum(1 for w in words if w.x0 < x < w.x1)
         if left < 2 or len(right) < 3 or cross > 0.45 * len(words) or cross > left + len(right):
             continue
         if any(id(w) in own and w.x1 <= x for w in words) and not any(id(w) in own for w in right):
+            continue
+        if 2 * sum(1 for w in left_words if _has_words(w)) < left:
             continue
         gap = min(w.x0 for w in right) - edge
         if gap < 0.3 * h:
@@ -514,6 +521,11 @@ def _label_bounds(words: list[Word], h: float, own: set[int]) -> list[float]:
         else:
             groups.append([candidate])
     return [min(group, key=lambda c: (c[1], -c[2]))[0] for group in groups]
+
+
+def _has_words(word: Word) -> bool:
+    """Whether ``word`` holds a Chinese character other than a numeral: more than an enumerator."""
+    return any(unicodedata.category(ch) == "Lo" and ch not in _NUMERALS for ch in word.text)
 
 
 def _tile(titles: list[_Block], centres: list[float], edges: list[float], lo: int, hi: int) -> list[tuple[int, int]]:
@@ -834,16 +846,20 @@ def text_fragment(page: Page, top: float, bottom: float, table: TextTable | None
         limit = min((w.x0 for w in values if w.x0 > label_right), default=None)
         if limit is None:
             limit = min((w.x0 for line in lines for w in line if w.x0 > label_right), default=label_right)
-        label_right = max(
-            [label_right]
-            + [
-                w.x1
-                for w in words
-                if id(w) not in value_ids
-                and w.x0 < label_right + 0.5 * h and label_right < w.x1 < limit - 0.3 * h
-                and not _is_item(normalize(w.text))
-            ]
-        )
+
+        def beyond(w: Word, edge: float) -> bool:
+            return (id(w) not in value_ids and edge < w.x1 < limit - 0.3 * h
+                    and not _is_item(normalize(w.text)))
+
+        grown = [w for w in words if w.x0 < label_right + 0.5 * h and beyond(w, label_right)]
+        label_right = max([label_right] + [w.x1 for w in grown])
+        # A wrapped label's line read in pieces where a faint 一 left gaps (…只计这 | 情形， |
+        # 不计其他) reaches on, piece by piece along its line, to its last piece.
+        while more := [w for w in words if beyond(w, label_right) and any(
+                0 <= w.x0 - u.x1 < 0.5 * h and min(w.bottom, u.bottom) - max(w.top, u.top) > 0.5 * h
+                for u in grown)]:
+            grown += more
+            label_right = max(w.x1 for w in more)
 
     # Line kinds: H header line, T title line over the values, L label only, B body.
     # A word ending well before the first value is label text however far right it reaches

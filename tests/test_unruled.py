@@ -646,6 +646,21 @@ def test_a_group_label_reaching_a_little_past_its_column_stays_a_group_label():
     assert ["(五)不予", "重复申请", "", "", "", "", "3", "", "3"] in rows
 
 
+def test_brackets_read_apart_are_no_label_column_and_a_label_read_in_pieces_stays_whole():
+    """Table 三 of a 150-DPI scan with horizontal rules only (tests/data: the reader's words).
+    The opening brackets of （一）, （二）… read apart from their faint numerals (C, ( and -)) line
+    up down the left edge like a column, and so do enumerators read apart (6.): taken for a
+    label column, they cut every label in two. And the wrapped label of （二）部分公开, its line
+    read in pieces where a faint 一 left gaps (…只计这 | 情形， | 不计其他), reached past the
+    labels' end one piece at a time: its last piece was taken for column names over the
+    values, and table 三 lost its value columns from that row on (142 cells)."""
+    rows = grid_text(text_fragment(_page_words("unruled_s3_note_and_brackets_150dpi_words.json"), 300, 1754))
+    assert rows[2][1:] == ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "8计"]
+    assert ["C -) 本年新收政府信息公开申请数量", "7", "", "", "", "0", "", "7"] in rows
+    assert ["( 二)部分公开 （区分处理的，只计这 情形， 不计其他情形）", "1", "", "0", "0", "0", "", "1"] in rows
+    assert ["6. 属于四类过程性信息", "", "", "", "", "0", "0", ""] in rows
+
+
 def test_an_item_line_read_in_two_words_stays_an_item_line_and_its_names_stay_whole():
     """The end of table 二 on a 150-DPI scan without rules (tests/data: the reader's words): its
     item line 第二十条第九项 read as 第二 | 二十条第九项 (a faint 二 read in both crops). Two words
