@@ -317,7 +317,7 @@ def test_a_slash_paled_by_a_seal_is_a_zero_mark_and_flagged() -> None:
 
     # Three cells of table 三 under a seal (hard scan, 150 DPI, as the reader prepared them): two
     # slashes (zero marks) whose ink the seal's suppression left in a few pieces, paler pixels
-    # round them, and a 0 between them. The slashes had read 1 and 7 (the 7 with status ok).
+    # round them, and a 0 between them. The slashes had read 1 (at 0.65) and 7 (at 0.97).
     grey = cv2.imread(str(ROOT / "tests" / "data" / "slashes_under_seal_150dpi.png"), cv2.IMREAD_GRAYSCALE)
     seal = cv2.imread(str(ROOT / "tests" / "data" / "slashes_under_seal_150dpi_seal.png"), cv2.IMREAD_GRAYSCALE) > 0
     prep = raster.Prepared(grey=grey, ink=grey < 190.0, dpi=150.0, rotation=0, skew=0.0, matrix=np.eye(3),
@@ -335,6 +335,20 @@ def test_a_slash_paled_by_a_seal_is_a_zero_mark_and_flagged() -> None:
     assert mark((6, 6, 55, 46)) == reader.Reading("/", 0.5)
     assert mark((113, 6, 162, 46)) == reader.Reading("/", 0.5)
     assert mark((60, 6, 108, 46)) is None
+    # A 7 under a seal elsewhere (150 DPI): the left of its top bar is dark ink under the seal's
+    # mask. Left out with the seal's pale strokes, the rest of the 7 was a slash.
+    grey = cv2.imread(str(ROOT / "tests" / "data" / "seven_under_seal_150dpi.png"), cv2.IMREAD_GRAYSCALE)
+    seal = cv2.imread(str(ROOT / "tests" / "data" / "seven_under_seal_150dpi_seal.png"), cv2.IMREAD_GRAYSCALE) > 0
+    prep = raster.Prepared(grey=grey, ink=grey < 190.0, dpi=150.0, rotation=0, skew=0.0, matrix=np.eye(3),
+                           threshold=190.0, seal=seal)
+    n, labels, stats, centres = cv2.connectedComponentsWithStats(prep.ink.astype(np.uint8), connectivity=8)
+    boxes = np.column_stack([stats[:, 0], stats[:, 1], stats[:, 0] + stats[:, 2], stats[:, 1] + stats[:, 3]])
+    ink = reader.Ink(labels, boxes, np.ones(n, bool), centres[:, 0], centres[:, 1])
+    assert mark((4, 4, 48, 37)) is None
+    # The mark stands where the recogniser is unsure, the recogniser's number where it is sure.
+    crop = reader.Crop(np.zeros((1, 1), np.uint8), (0, 0, 10, 10), mark=reader.Reading("/", 0.5))
+    assert reader._checked(crop, reader.Reading("1", 0.65)) == reader.Reading("/", 0.5, (("1", 0.65),))
+    assert reader._checked(crop, reader.Reading("7", 0.97)) == reader.Reading("7", 0.97)
 
 
 def test_a_cell_merged_on_purpose_is_not_split() -> None:

@@ -228,6 +228,9 @@ class Crop:
     # or in the ink but touching the digit (_minus_first).
     maybe_minus: bool = False
     minus: bool = False  # the line's ink starts with a minus sign's bar standing apart (_minus_first)
+    # A zero mark its ink's shape draws under a seal (_grown_zero_mark): taken unless the
+    # recogniser reads a number and is sure of it (the seal may hide the rest of a digit).
+    mark: Reading | None = None
     em: float = 0.0  # the character height of its text (set by page_crops)
     title: bool = False  # a line among the first of the first page, where the title may stand
     # A skimmed prose line among those: the whole line, read where the title may run on into it.
@@ -914,6 +917,7 @@ def _faint_crop(prep: raster.Prepared, clip: tuple[int, int, int, int], rules: n
     return Crop(img, box, faint=True)
 
 
+SEALED_NUMBER_SURE = 0.9  # a number read this surely where a slash under a seal may be stands (slashes read 1 at 0.65, i at 0.17)
 SLASH_THIN = 0.3  # a slash's ink is at most this thick for its length (measured 0.06-0.22; 2 and 7: 0.45)
 FAINT_NUMBER = re.compile(r"^[0-9][0-9,.]*$")
 FAINT_SCORE = 0.5  # the score a reading of faint marks keeps at most: the cell is flagged
@@ -954,7 +958,8 @@ def _grown_zero_mark(prep: raster.Prepared, ink: Ink, ids: Sequence[int], clip: 
     levels above the ink threshold): a thin slash on a blurred scan is ink only in its
     middle third, which read P or 1; grown, it has the slash's shape. Only for the zero-mark
     test: grown ink elsewhere made blurred dashes merge with noise. Under a seal the pale
-    pixels of the seal's own strokes are left out, and a mark found so is flagged (score
+    pixels of the seal's own strokes are left out (its dark ones stay: the top bar of a 7 under
+    the seal, left out, made the 7 a slash), and a mark found so is flagged (score
     FAINT_SCORE): slashes paled by a seal's suppression had read 1, 7 and i."""
     cx0, cy0, cx1, cy1 = clip
     if cx1 <= cx0 or cy1 <= cy0:
@@ -962,7 +967,7 @@ def _grown_zero_mark(prep: raster.Prepared, ink: Ink, ids: Sequence[int], clip: 
     weak = prep.grey[cy0:cy1, cx0:cx1] < _faint_level(prep)
     sealed = prep.seal is not None and bool(prep.seal[cy0:cy1, cx0:cx1].any())
     if sealed:
-        weak &= ~prep.seal[cy0:cy1, cx0:cx1]
+        weak &= ~(prep.seal[cy0:cy1, cx0:cx1] & ~prep.ink[cy0:cy1, cx0:cx1])
     if rules is not None:
         weak &= ~rules[cy0:cy1, cx0:cx1]
     n, lab, stats, _c = cv2.connectedComponentsWithStats(weak.astype(np.uint8), connectivity=8)
@@ -976,6 +981,14 @@ def _grown_zero_mark(prep: raster.Prepared, ink: Ink, ids: Sequence[int], clip: 
     mini = Ink(labels=lab, boxes=boxes, keep=np.ones(n, bool), cx=np.zeros(n), cy=np.zeros(n))
     mark = _zero_mark(mini, grown, H, prep.ink[cy0:cy1, cx0:cx1], sealed)
     return Reading(mark.text, FAINT_SCORE) if mark is not None and sealed else mark
+
+
+def _mark_crop(mark: Reading, crop: Callable[[], Crop], box: tuple[int, int, int, int]) -> Crop:
+    """The crop of a line whose shape draws a zero mark: not recognised where the mark is sure;
+    under a seal (score below 1) recognised, the mark kept for _checked."""
+    if mark.score >= 1.0:
+        return Crop(np.zeros((1, 1), np.uint8), box, fixed=mark)
+    return replace(crop(), mark=mark)
 
 
 def _shape_mark(prep: raster.Prepared, ink: Ink, ids: Sequence[int], clip: tuple[int, int, int, int],
@@ -1160,7 +1173,8 @@ def page_crops(prep: raster.Prepared, rul: raster.Rulings, prose: str = "skim",
                 crops.append(Crop(img, _bbox([i for l in lines for i in l], ink.boxes)))
                 continue
             if len(lines) == 1 and (mark := _shape_mark(prep, ink, lines[0], clip, rules, H_tab, sealed)) is not None:
-                crops.append(Crop(np.zeros((1, 1), np.uint8), _bbox(lines[0], ink.boxes), fixed=mark))
+                crops.append(_mark_crop(mark, lambda: make_crop(prep, ink, lines[0], H_tab, clip, rules),
+                                        _bbox(lines[0], ink.boxes)))
                 continue
             for l in lines:
                 crops.append(make_crop(prep, ink, l, H_tab, clip, rules))
@@ -1216,7 +1230,8 @@ def page_crops(prep: raster.Prepared, rul: raster.Rulings, prose: str = "skim",
                     m, mh = int(0.5 * H_txt), int(H_txt)
                     around = (max(0, wx0 - m), max(0, wy0 - mh), wx1 + m, wy1 + mh)
                     if (mark := _shape_mark(prep, ink, word, around, rules, H_txt)) is not None:
-                        crops.append(Crop(np.zeros((1, 1), np.uint8), (wx0, wy0, wx1, wy1), fixed=mark))
+                        crops.append(_mark_crop(mark, lambda: make_crop(prep, ink, word, H_txt, None, rules),
+                                                (wx0, wy0, wx1, wy1)))
                         continue
                 if wy1 - wy0 > 3 * H_txt:
                     # Text stuck to a picture, a grey seal or a scan border: find its lines with
@@ -1395,6 +1410,9 @@ def _checked(crop: Crop, r: Reading) -> Reading:
     if crop.faint:
         sure = FAINT_NUMBER.match(text) and r.score >= FAINT_MIN
         return Reading(text, min(r.score, FAINT_SCORE), r.alternatives) if sure else Reading("", 0.0)
+    if crop.mark is not None and not (FAINT_NUMBER.match(text) and r.score >= SEALED_NUMBER_SURE):
+        # A slash under a seal, not read as a number the recogniser is sure of.
+        return Reading(crop.mark.text, crop.mark.score, ((text, r.score), *r.alternatives) if text else r.alternatives)
     if crop.minus and FAINT_NUMBER.match(text):
         # A minus in the ink: the number is negative.
         return Reading("-" + text, min(r.score, FAINT_SCORE), ((text, FAINT_SCORE), *r.alternatives))
