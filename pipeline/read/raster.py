@@ -699,8 +699,7 @@ SEAL_BREAK_IN = 0.04  # inches: a break of the trace all under a seal's stroke u
 
 
 def _grow_along_faint(line: tuple[int, int, int], others: list[tuple[int, int, int]], faint: np.ndarray,
-                      horizontal: bool, tol: int, seal: np.ndarray | None = None,
-                      dpi: float = 200.0) -> tuple[int, int, int]:
+                      horizontal: bool, tol: int, seal: np.ndarray | None, dpi: float) -> tuple[int, int, int]:
     """``line`` drawn on past each end along a pale trace of itself in the faint ink, to the
     last crossing rule the trace reaches. A column rule printed pale, a shade lighter below the
     header, was lost in the ink over two rows, and the numbers of two columns came out as one

@@ -1010,8 +1010,9 @@ def _zero_mark(ink: Ink, ids: Sequence[int], H: float, core: np.ndarray | None =
     em dash. A slash: one thin stroke leaning right, 12-50 degrees off vertical; a 1 stands
     within 7 degrees of vertical, and a 7 or a 2 is not thin (measured on SimSun and YaHei at
     150-200 DPI: slash 26-27 degrees and thinness 0.06-0.09, grown into its blur under a seal
-    0.22; 1 at 0-7 degrees; 2 and 7 at thinness 0.45). The black ink of a digit under a seal survives the seal suppression
-    (raster.seal_suppressed_grey), so a seal does not turn a digit into a bar."""
+    0.22; 1 at 0-7 degrees; 2 and 7 at thinness 0.45). The black ink of a digit under a seal
+    survives the seal suppression (raster.seal_suppressed_grey), so a seal does not turn a
+    digit into a bar."""
     boxes = ink.boxes
     x0, y0, x1, y1 = _bbox(ids, boxes)
     w, h = x1 - x0, y1 - y0
