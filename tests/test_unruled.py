@@ -661,6 +661,25 @@ def test_brackets_read_apart_are_no_label_column_and_a_label_read_in_pieces_stay
     assert ["6. 属于四类过程性信息", "", "", "", "", "0", "0", ""] in rows
 
 
+def test_a_group_title_centred_over_the_values_beside_a_vertical_label_is_no_header():
+    """Table 三 continued on a page of a 三线表 (text layer): its group titles （五）不予处理 and
+    （六）其他处理 stand on rows of their own, centred over the value columns, and （五）不予处理 is
+    level with 办 of the vertical label 本年度办理结果. Taken for column names (a value-side word
+    beside a label-side one), it cut the value columns of the rows below into its own three,
+    and 50 cells were lost."""
+    from pipeline.document import Segment
+
+    data = json.loads((DATA / "three_line_s3_group_title_words.json").read_text(encoding="utf-8"))
+    p = data["page"]
+    page = Page(p["number"], p["width"], p["height"], words=[Word(*w) for w in data["words"]],
+                segments=[Segment(*s) for s in data["segments"]])
+    rows = grid_text(text_fragment(page, 70, 720))
+    assert ["自然人", "企业", "科研机构", "公益组织", "法律服务机构", "其他", "总计"] in rows
+    assert [r[-8:] for r in rows if "信访举报投诉类申请" in r] == [["信访举报投诉类申请", "/", "０", "０", "/", "０", "０", "０"]]
+    assert ["要求行政机关确认或重新出具已获取信息", "/", "０", "/", "/", "/", "/", "/"] in rows
+    assert ["其他", "０", "０", "/", "０", "/", "/", "０"] in rows
+
+
 def test_an_item_line_read_in_two_words_stays_an_item_line_and_its_names_stay_whole():
     """The end of table 二 on a 150-DPI scan without rules (tests/data: the reader's words): its
     item line 第二十条第九项 read as 第二 | 二十条第九项 (a faint 二 read in both crops). Two words
