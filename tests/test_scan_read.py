@@ -351,6 +351,40 @@ def test_a_slash_paled_by_a_seal_is_a_zero_mark_and_flagged() -> None:
     assert reader._checked(crop, reader.Reading("7", 0.97)) == reader.Reading("7", 0.97)
 
 
+def test_a_row_rule_broken_where_a_seal_crosses_it_still_reaches_the_column_rule() -> None:
+    from pipeline.read import raster
+
+    # Table 二 (2021) of a hard scan: the seal lifted 11 px of the rule between the rows 规章
+    # and 行政规范性文件, just before the rule of the 现行有效件数 column. Short of it, the rule
+    # left the 本年废止件数 cells of both rows one cell: 0 over 29 was read 029, and the 29's
+    # own cell came out blank, 0 with status ok: a silent error.
+    img = cv2.imread(str(ROOT / "tests" / "data" / "row_rule_broken_by_seal_150dpi.jpg"))
+    prep = raster.prepare(img, 150.0, detect_orientation=False)
+    assert prep.seal is not None
+    rul = raster.find_rulings(prep.ink, 150.0, prep.seal, prep.grey < reader._faint_level(prep))
+    (table,) = rul.tables
+    x0, _, x1, _ = table.bbox
+    rows = sorted(h for h in table.h if h[2] - h[1] > 0.5 * (x1 - x0))
+    assert len(rows) == 5 and all(a <= x0 + 1 and b >= x1 - 2 for _, a, b in rows)
+
+
+def test_strokes_of_a_sans_label_joined_into_a_run_are_no_rule() -> None:
+    from pipeline.read import raster
+
+    # Table 三 of a clean scan (300 DPI read at 200, ink threshold 158) in 9-pt YaHei: the
+    # horizontal strokes of 上年结转申请 at slightly different heights join up into a run 189
+    # px long, and with the uprights of 上 and 转 it made a grid inside the label cell: the
+    # label was read in pieces (ト, —, -结表:, 二) and its row of seven cells was lost. The run's
+    # centre strays 1-2 px from a straight course on three fifths of its length.
+    grey = cv2.imread(str(ROOT / "tests" / "data" / "sans_label_strokes_200dpi.png"), cv2.IMREAD_GRAYSCALE)
+    rul = raster.find_rulings(grey < 158, 200.0, None, grey < 158 + reader.FAINT)
+    (table,) = rul.tables
+    rows = sorted(h[0] for h in table.h)
+    assert 230 in rows and 269 in rows  # the label's own cell, 上年结转申请数量
+    assert not any(232 < h[0] < 267 for h in table.h)
+    assert not any(v[1] < 267 and v[2] > 232 and 20 < v[0] < 700 for v in table.v)
+
+
 def test_a_cell_merged_on_purpose_is_not_split() -> None:
     from pipeline.read import raster
 

@@ -532,6 +532,31 @@ def _ink_beside(line: tuple[int, int, int], ink: np.ndarray, mask: np.ndarray, h
     return before[keep], after[keep]
 
 
+WAVY_PX = 1.0  # px a rule's centre may stray from its straight course (measured: 0.5 at most on rules)
+
+
+def _wavy(line: tuple[int, int, int], mask: np.ndarray, horizontal: bool, tol: int) -> bool:
+    """Whether a candidate rule's centre wanders off a straight course: the horizontal strokes
+    of a line of text in a sans font (上年结转申请, 9 pt YaHei) join up into a run as long as
+    a rule, but from strokes at different heights, and its centre strays more than WAVY_PX from
+    a straight line through it on most of two fifths of its length or more (measured: three
+    fifths), where a rule's stays within half a pixel but at an end that runs into a character's
+    stroke (one fifth; cut back later). Taken for rules with the uprights of their characters,
+    such runs made a grid inside label cells and cut the labels apart."""
+    pos, a, b = line
+    lo = max(0, pos - tol)
+    win = (mask[lo:pos + tol + 1, a:b + 1] if horizontal else mask[a:b + 1, lo:pos + tol + 1].T).astype(bool)
+    has = win.any(axis=0)
+    if has.sum() < 10:
+        return False
+    rows = np.arange(win.shape[0])[:, None]
+    centre = (win * rows).sum(axis=0)[has] / win.sum(axis=0)[has]
+    along = np.flatnonzero(has).astype(np.float64)
+    slope, offset = np.polyfit(along, centre, 1)
+    stray = np.abs(centre - (slope * along + offset)) > WAVY_PX
+    return sum(float(part.mean()) > 0.5 for part in np.array_split(stray, 5)) >= 2
+
+
 def _merge_collinear(lines: list[tuple[int, int, int]], tol: int, gap: int,
                      seal: np.ndarray | None = None, horizontal: bool = True,
                      seal_gap: int = 0, ink: np.ndarray | None = None, dpi: float = 200.0) -> list[tuple[int, int, int]]:
@@ -621,6 +646,8 @@ def find_rulings(ink: np.ndarray, dpi: float, seal: np.ndarray | None = None,
     def touches(h: tuple[int, int, int], v: tuple[int, int, int]) -> bool:
         return h[1] - tol <= v[0] <= h[2] + tol and v[1] - tol <= h[0] <= v[2] + tol
 
+    hs = [h for h in hs if not _wavy(h, hmask, True, tol)]
+    vs = [v for v in vs if not _wavy(v, vmask, False, tol)]
     hs = [h for h in hs if not _text_like(h, img, hmask, True, [v[0] for v in vs if touches(h, v)], max_thick, tol, dpi)]
     # A short upright is a character's stroke where strokes cross it too (申 in a sans font).
     vs = [v for v in vs if not _text_upright(v, img, vmask, [h[0] for h in hs if touches(h, v)], max_thick, tol, dpi, 3 * vk)]
@@ -695,7 +722,7 @@ def _snap_ends(line: tuple[int, int, int], others: list[tuple[int, int, int]], g
 
 
 FAINT_BREAK = 2  # px: a pale trace of a rule broken for longer than this has ended
-SEAL_BREAK_IN = 0.04  # inches: a break of the trace all under a seal's stroke up to this long is bridged
+SEAL_BREAK_IN = 0.08  # inches: a break of the trace all under a seal's stroke up to this long is bridged (measured 3 and 11 px at 150 DPI)
 
 
 def _grow_along_faint(line: tuple[int, int, int], others: list[tuple[int, int, int]], faint: np.ndarray,
@@ -707,7 +734,8 @@ def _grow_along_faint(line: tuple[int, int, int], others: list[tuple[int, int, i
     which leave paper there, not a trace. Where a seal's stroke crosses the rule (``seal``),
     removing its red lifted the rule too: a break all under the seal, up to SEAL_BREAK long,
     is bridged (3 px under a seal's ring at 150 DPI had cut a column rule short of the header
-    rule, and two column names were one)."""
+    rule, and two column names were one; 11 px, a row rule short of a column rule, and the 29
+    of one row was read with the 0 of the row above, its own cell read blank: 0, silently)."""
     pos, a, b = line
     lo, hi = max(0, pos - 1), pos + 2
     trace = faint[lo:hi, :].any(axis=0) if horizontal else faint[:, lo:hi].any(axis=1)
