@@ -50,7 +50,7 @@ from pipeline.disjoint import DisjointSets
 from pipeline.grid import Fragment, GridCell, cluster_runs
 from pipeline.labels import is_item_line
 from pipeline.lines import group_lines, join_pieces
-from pipeline.text import normalize, solid_width
+from pipeline.text import normalize, solid_width, strip_enumerator
 from pipeline.values import parse_value
 
 MIN_VALUE_WORDS = 4  # a region with fewer values and no header is not a table
@@ -723,6 +723,8 @@ def _same_row(band: _Band, line: list[Word], value_ids: set[int], rule_ys: list[
     top = min(w.top for w in line)
     if top - band.bottom > WRAP_GAP * h or any(band.bottom - 1 < y < top + 1 for y in rule_ys):
         return False
+    if any(abs(a - b) <= h for a in _numbered(line, value_ids) for b in _numbered(band.words, value_ids)):
+        return False  # a line opening with its own number under another's: rows of their own
     band_values = [w for w in band.words if id(w) in value_ids]
     if not band_values:
         return True
@@ -735,6 +737,15 @@ def _same_row(band: _Band, line: list[Word], value_ids: set[int], rule_ys: list[
     before = abs((min(w.top for w in labels) + max(w.bottom for w in labels)) / 2 - centre)
     after = abs((min(w.top for w in labels) + max(w.bottom for w in line)) / 2 - centre)
     return after <= before + 0.15 * h
+
+
+def _numbered(words: list[Word], value_ids: set[int]) -> list[float]:
+    """Where the label words opening with an enumerator ((4), 2., 三、) start: each starts a
+    row. Two such labels one under the other at the same place are two rows: rows blank for
+    zero, set close on a 150-DPI scan, ran into one another, （3）危及… and （4）保护… one row,
+    and both were lost. (A group label's first line beside an item's, (四)无 beside
+    (1)本机关…, stands elsewhere.)"""
+    return [w.x0 for w in words if id(w) not in value_ids and strip_enumerator(t := normalize(w.text)) != t]
 
 
 def _join_wrapped_numbers(words: list[Word], h: float) -> list[Word]:

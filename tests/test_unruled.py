@@ -680,6 +680,17 @@ def test_a_group_title_centred_over_the_values_beside_a_vertical_label_is_no_hea
     assert ["其他", "０", "０", "/", "０", "/", "/", "０"] in rows
 
 
+def test_rows_blank_for_zero_set_close_stay_rows_where_each_opens_with_its_number():
+    """Table 三 of a 150-DPI scan without rules, blank for zero (tests/data: the reader's
+    words): rows without values stand closer than a wrapped label's lines at this DPI, and
+    （3）危及… ran into （4）保护…, (1)本机关不掌握… into （2）没有现成…: one row each, and the
+    cells of both rows were lost. A line opening with its own number starts a row."""
+    rows = grid_text(text_fragment(_page_words("unruled_s3_blank_rows_150dpi_words.json"), 905, 1754))
+    labels = [t for r in rows for t in r if t.startswith(("（", "("))]
+    assert "（4）保护第三方合法权益" in labels and "（5）属于三类内部事务信息" in labels
+    assert any(t.startswith("（3）危及") and "保护" not in t for t in labels)
+
+
 def test_an_item_line_read_in_two_words_stays_an_item_line_and_its_names_stay_whole():
     """The end of table 二 on a 150-DPI scan without rules (tests/data: the reader's words): its
     item line 第二十条第九项 read as 第二 | 二十条第九项 (a faint 二 read in both crops). Two words
