@@ -532,17 +532,17 @@ def _ink_beside(line: tuple[int, int, int], ink: np.ndarray, mask: np.ndarray, h
     return before[keep], after[keep]
 
 
-WAVY_PX = 1.0  # px a rule's centre may stray from its straight course (measured: 0.5 at most on rules)
+WAVY_PX = 0.75  # px: how far a rule's course may bend (measured: 0.6 at most on rules, 0.8 and up on runs of strokes)
 
 
 def _wavy(line: tuple[int, int, int], mask: np.ndarray, horizontal: bool, tol: int) -> bool:
-    """Whether a candidate rule's centre wanders off a straight course: the horizontal strokes
-    of a line of text in a sans font (上年结转申请, 9 pt YaHei) join up into a run as long as
-    a rule, but from strokes at different heights, and its centre strays more than WAVY_PX from
-    a straight line through it on most of two fifths of its length or more (measured: three
-    fifths), where a rule's stays within half a pixel but at an end that runs into a character's
-    stroke (one fifth; cut back later). Taken for rules with the uprights of their characters,
-    such runs made a grid inside label cells and cut the labels apart."""
+    """Whether a candidate rule's course is not straight: the horizontal strokes of a line of
+    text in a sans font (上年结转申请, 9 pt YaHei) join up into a run as long as a rule, but from
+    strokes at different heights. Its centre along each fifth of its length, but for the one
+    fifth furthest off (a rule's end may run into a character's stroke, cut back later), lies
+    more than WAVY_PX off the straight line through the others. Taken for rules with the
+    uprights of their characters, such runs made a grid inside label cells and cut the labels
+    apart."""
     pos, a, b = line
     lo = max(0, pos - tol)
     win = (mask[lo:pos + tol + 1, a:b + 1] if horizontal else mask[a:b + 1, lo:pos + tol + 1].T).astype(bool)
@@ -552,9 +552,15 @@ def _wavy(line: tuple[int, int, int], mask: np.ndarray, horizontal: bool, tol: i
     rows = np.arange(win.shape[0])[:, None]
     centre = (win * rows).sum(axis=0)[has] / win.sum(axis=0)[has]
     along = np.flatnonzero(has).astype(np.float64)
-    slope, offset = np.polyfit(along, centre, 1)
-    stray = np.abs(centre - (slope * along + offset)) > WAVY_PX
-    return sum(float(part.mean()) > 0.5 for part in np.array_split(stray, 5)) >= 2
+    fifths = [np.array_split(v, 5) for v in (along, centre)]
+    x = np.array([float(np.median(p)) for p in fifths[0]])
+    y = np.array([float(np.median(p)) for p in fifths[1]])
+
+    def bend(keep: list[int]) -> float:
+        slope, offset = np.polyfit(x[keep], y[keep], 1)
+        return float(np.abs(y[keep] - (slope * x[keep] + offset)).max())
+
+    return min(bend([k for k in range(5) if k != drop]) for drop in range(5)) > WAVY_PX
 
 
 def _merge_collinear(lines: list[tuple[int, int, int]], tol: int, gap: int,
