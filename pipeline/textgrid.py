@@ -197,33 +197,22 @@ def _in_vertical_label(word: Word, words: list[Word], h: float) -> bool:
     the table was lost)."""
     if len(word.text.strip()) > 1 or not word.text.strip().isdigit():
         return False
-    above = any(_stacked(w, word, True, h) for w in words)
-    below = any(_stacked(w, word, False, h) for w in words)
+
+    def single(w: Word) -> bool:
+        return len(w.text.strip()) == 1 and unicodedata.category(w.text.strip()) == "Lo" and not _is_value(w)
+
+    def stacked(w: Word, above: bool) -> bool:
+        gap = word.top - w.bottom if above else w.top - word.bottom
+        # Where it stands first: the text tests, for every word of the page, cost more.
+        return -0.2 * h <= gap <= 0.8 * h and min(w.x1, word.x1) > max(w.x0, word.x0) and single(w)
+
+    above, below = any(stacked(w, True) for w in words), any(stacked(w, False) for w in words)
     if above and below:
         return True
     if not (above or below):
         return False
-    beside = sum(1 for w in words
-                 if w is not word and abs((w.top + w.bottom) - (word.top + word.bottom)) <= h and _single(w))
+    beside = sum(1 for w in words if w is not word and abs((w.top + w.bottom) - (word.top + word.bottom)) <= h and single(w))
     return beside >= 2
-
-
-def _single(w: Word) -> bool:
-    """Whether ``w`` is one Chinese character (a character of a label set vertically)."""
-    return len(w.text.strip()) == 1 and unicodedata.category(w.text.strip()) == "Lo" and not _is_value(w)
-
-
-def _stacked(w: Word, word: Word, above: bool, h: float) -> bool:
-    """Whether ``w`` is a single character right above (or below) ``word``, overlapping it."""
-    gap = word.top - w.bottom if above else w.top - word.bottom
-    # Where it stands first: the text tests, for every word of the page, cost more.
-    return -0.2 * h <= gap <= 0.8 * h and min(w.x1, word.x1) > max(w.x0, word.x0) and _single(w)
-
-
-def _in_stack(word: Word, words: list[Word], h: float) -> bool:
-    """Whether ``word`` is a character of a label set vertically: a single character with
-    another right above or below it."""
-    return _single(word) and any(_stacked(w, word, above, h) for w in words for above in (True, False))
 
 
 def _rule_rows(page: Page, top: float, bottom: float) -> list[tuple[float, float, float]]:
@@ -900,10 +889,12 @@ def text_fragment(page: Page, top: float, bottom: float, table: TextTable | None
             kinds.append("B")  # a line across labels and values: an item line, a group title
         elif value_side and _is_item(_line_text(line)):
             kinds.append("B")  # table 二's item line over the values, in one word or read in two
-        elif len(value_side) >= 2 or (value_side and label_side and not all(_in_stack(w, words, h) for w in label_side)):
-            # Column names; but not a group title centred over the values beside a character
-            # of a vertical label ((五)不予处理 level with 办 of 本年度办理结果: taken for column
-            # names, it cut the value columns of the rows below it into its own three).
+        elif value_side and _numbered(value_side[:1], value_ids):
+            # A group title centred over the values ((五)不予处理, or (三) | 不予公开 read in two
+            # words), beside a character of a vertical label or not: taken for column names,
+            # it cut the value columns of the rows below into its own.
+            kinds.append("B")
+        elif len(value_side) >= 2 or (value_side and label_side):
             kinds.append("H")
         elif value_side:
             kinds.append("T")

@@ -666,7 +666,7 @@ def test_a_group_title_centred_over_the_values_beside_a_vertical_label_is_no_hea
     （六）其他处理 stand on rows of their own, centred over the value columns, and （五）不予处理 is
     level with 办 of the vertical label 本年度办理结果. Taken for column names (a value-side word
     beside a label-side one), it cut the value columns of the rows below into its own three,
-    and 50 cells were lost."""
+    and 50 cells were lost. A line over the values opening with a number is a group title."""
     from pipeline.document import Segment
 
     data = json.loads((DATA / "three_line_s3_group_title_words.json").read_text(encoding="utf-8"))
@@ -678,6 +678,10 @@ def test_a_group_title_centred_over_the_values_beside_a_vertical_label_is_no_hea
     assert [r[-8:] for r in rows if "信访举报投诉类申请" in r] == [["信访举报投诉类申请", "/", "０", "０", "/", "０", "０", "０"]]
     assert ["要求行政机关确认或重新出具已获取信息", "/", "０", "/", "/", "/", "/", "/"] in rows
     assert ["其他", "０", "０", "/", "０", "/", "/", "０"] in rows
+    # A hard scan of another such table (150 DPI, tests/data: the reader's words): its title
+    # (三)不予公开 read in two words over the values.
+    rows = grid_text(text_fragment(_page_words("unruled_s3_group_title_150dpi_words.json"), 1000, 1754))
+    assert ["属于国家秘密", "/", "0", "/", "0", "0", "/", "/"] in rows
 
 
 def test_rows_blank_for_zero_set_close_stay_rows_where_each_opens_with_its_number():
