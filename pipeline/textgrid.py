@@ -188,6 +188,22 @@ def _line_values(line: list[Word], h: float) -> list[Word]:
     return values
 
 
+def _piece_of_another(word: Word, words: list[Word]) -> bool:
+    """Whether ``word`` is a one-character value (a mark) lying half inside the box of a word of
+    text or more: a piece of it read on its own. The top stroke of 量, a wrapped column name's
+    last character, read as — beside it, made the column names a row with a value, and table
+    二 was lost."""
+    if len(word.text.strip()) > 1 or not _is_value(word):
+        return False
+    area = 0.5 * (word.x1 - word.x0) * (word.bottom - word.top)
+    for other in words:
+        w = min(word.x1, other.x1) - max(word.x0, other.x0)
+        t = min(word.bottom, other.bottom) - max(word.top, other.top)
+        if other is not word and w > 0 and t > 0 and w * t >= area and not _is_value(other):
+            return True
+    return False
+
+
 def _in_vertical_label(word: Word, words: list[Word], h: float) -> bool:
     """Whether a short value word stands between single characters set one above the other (a
     vertical label, 三、本年度办理结果): the 、 read as 1 on a scan. Taken for a value, it had
@@ -810,6 +826,7 @@ def text_fragment(page: Page, top: float, bottom: float, table: TextTable | None
         words = _font_height(words)
     h = statistics.median(w.bottom - w.top for w in words)
     words = _join_wrapped_numbers(words, h)
+    words = [w for w in words if not _piece_of_another(w, words)]
     rules = _rule_rows(page, top, bottom)
     ruled = len(rules) >= 2
     em = _em(words, h)

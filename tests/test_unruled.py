@@ -695,6 +695,17 @@ def test_rows_blank_for_zero_set_close_stay_rows_where_each_opens_with_its_numbe
     assert any(t.startswith("（3）危及") and "保护" not in t for t in labels)
 
 
+def test_a_stroke_read_apart_inside_a_word_is_no_value():
+    """Table 二 of a 200-DPI scan with horizontal rules only (tests/data: the reader's words): the
+    wrapped column name 本年處理決定數 / 量, and the top stroke of 量 read again on its own as —,
+    its box half inside 量's. Taken for a value, it made the line of column names a row with
+    values, the labels reached past every column, and table 二 was lost."""
+    rows = grid_text(text_fragment(_page_words("unruled_s2_stroke_read_apart_200dpi_words.json"), 894, 2339))
+    assert ["信息内容", "上一年項目數量", "本年增加/减少", "本年處理決定數量"] in rows
+    assert ["行政處罰", "15", "/", "14"] in rows and ["行政强制", "177", "/", "58"] in rows
+    assert ["規範性文件", "/", "2", "4"] in rows
+
+
 def test_an_item_line_read_in_two_words_stays_an_item_line_and_its_names_stay_whole():
     """The end of table 二 on a 150-DPI scan without rules (tests/data: the reader's words): its
     item line 第二十条第九项 read as 第二 | 二十条第九项 (a faint 二 read in both crops). Two words
