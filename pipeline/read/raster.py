@@ -754,11 +754,14 @@ def _grow_along_faint(line: tuple[int, int, int], others: list[tuple[int, int, i
 
     def reach(run: np.ndarray, under: np.ndarray) -> int:
         """How far the trace runs from the start of ``run``: breaks up to FAINT_BREAK bridged,
-        and those under the seal (``under``) up to ``seal_break``."""
+        and the first break, where the trace up to it is unbroken, under the seal (``under``)
+        up to ``seal_break``: a trace already broken is a rule's pale end or the strokes of a
+        header's text, and bridged further under the seal, a column rule had grown through the
+        header cell 复议后起诉 and cut it in two."""
         edges = np.flatnonzero(np.diff(np.concatenate([[1], run.astype(np.int8), [1]])))
-        for start, end in zip(edges[::2], edges[1::2]):
-            if end - start > FAINT_BREAK and not (end - start <= seal_break and end < len(run)
-                                                   and under[start:end].all()):
+        for n, (start, end) in enumerate(zip(edges[::2], edges[1::2])):
+            sealed_gap = n == 0 and end - start <= seal_break and end < len(run) and under[start:end].all()
+            if end - start > FAINT_BREAK and not sealed_gap:
                 return int(start)
         return len(run)
 
