@@ -385,6 +385,23 @@ def test_strokes_of_a_sans_label_joined_into_a_run_are_no_rule() -> None:
     assert not any(v[1] < 267 and v[2] > 232 and 20 < v[0] < 700 for v in table.v)
 
 
+def test_a_column_rule_is_not_drawn_through_a_header_cell_under_a_seal() -> None:
+    from pipeline.read import raster
+
+    # Table 四 of a hard scan under a seal (150 DPI, as the reader prepared it): a column rule
+    # of the lowest header tier runs on as a broken trace through the strokes of 复议后起诉 above
+    # it, and a stroke of the seal lifts 12 px more. Bridged there too, the rule cut the header
+    # cell in two, and the block's five columns were lost. Only a trace unbroken up to the
+    # seal's gap is bridged.
+    grey = cv2.imread(str(ROOT / "tests" / "data" / "header_under_seal_150dpi.png"), cv2.IMREAD_GRAYSCALE)
+    seal = cv2.imread(str(ROOT / "tests" / "data" / "header_under_seal_150dpi_seal.png"), cv2.IMREAD_GRAYSCALE) > 0
+    rul = raster.find_rulings(grey < 190, 150.0, seal, grey < 225)
+    (table,) = rul.tables
+    tiers = sorted(h[0] for h in table.h)
+    assert tiers[:3] == [10, 53, 97]
+    assert [v[1] for v in table.v if 745 < v[0] < 765] == [97]
+
+
 def test_a_cell_merged_on_purpose_is_not_split() -> None:
     from pipeline.read import raster
 
