@@ -918,7 +918,8 @@ def _faint_crop(prep: raster.Prepared, clip: tuple[int, int, int, int], rules: n
 
 
 SEALED_NUMBER_SURE = 0.9  # a number read this surely where a slash under a seal may be stands (slashes read 1 at 0.65, i at 0.17)
-SLASH_THIN = 0.3  # a slash's ink is at most this thick for its length (measured 0.06-0.22; 2 and 7: 0.45)
+SLASH_THIN = 0.2  # a slash's ink is at most this thick for its length (measured 0.06-0.09; 2 and 7: 0.45, a blurred 2 less)
+SLASH_THIN_SEALED = 0.3  # the same for a slash grown into its blur under a seal, a flagged reading (measured 0.22)
 FAINT_NUMBER = re.compile(r"^[0-9][0-9,.]*$")
 FAINT_SCORE = 0.5  # the score a reading of faint marks keeps at most: the cell is flagged
 FAINT_MIN = 0.5  # below this the faint marks are taken for a seal's trace and the cell for blank
@@ -979,7 +980,7 @@ def _grown_zero_mark(prep: raster.Prepared, ink: Ink, ids: Sequence[int], clip: 
     boxes[:, 0], boxes[:, 1] = stats[:, 0], stats[:, 1]
     boxes[:, 2], boxes[:, 3] = stats[:, 0] + stats[:, 2], stats[:, 1] + stats[:, 3]
     mini = Ink(labels=lab, boxes=boxes, keep=np.ones(n, bool), cx=np.zeros(n), cy=np.zeros(n))
-    mark = _zero_mark(mini, grown, H, prep.ink[cy0:cy1, cx0:cx1], sealed)
+    mark = _zero_mark(mini, grown, H, prep.ink[cy0:cy1, cx0:cx1], sealed, SLASH_THIN_SEALED if sealed else SLASH_THIN)
     return Reading(mark.text, FAINT_SCORE) if mark is not None and sealed else mark
 
 
@@ -1000,7 +1001,7 @@ def _shape_mark(prep: raster.Prepared, ink: Ink, ids: Sequence[int], clip: tuple
 
 
 def _zero_mark(ink: Ink, ids: Sequence[int], H: float, core: np.ndarray | None = None,
-               sealed: bool = False) -> Reading | None:
+               sealed: bool = False, thin: float = SLASH_THIN) -> Reading | None:
     """A cell whose only ink is one dash or one slash holds a zero mark (0, nothing to report).
 
     Alone, without context, the recogniser hesitates between 一, -, — and _ for a dash
@@ -1010,7 +1011,8 @@ def _zero_mark(ink: Ink, ids: Sequence[int], H: float, core: np.ndarray | None =
     em dash. A slash: one thin stroke leaning right, 12-50 degrees off vertical; a 1 stands
     within 7 degrees of vertical, and a 7 or a 2 is not thin (measured on SimSun and YaHei at
     150-200 DPI: slash 26-27 degrees and thinness 0.06-0.09, grown into its blur under a seal
-    0.22; 1 at 0-7 degrees; 2 and 7 at thinness 0.45). The black ink of a digit under a seal
+    0.22 (``thin`` is wider there, the reading flagged); 1 at 0-7 degrees; 2 and 7 at thinness
+    0.45, a blurred 2 at 150 DPI less: at 0.3 it was taken for a slash). The black ink of a digit under a seal
     survives the seal suppression (raster.seal_suppressed_grey), so a seal does not turn a
     digit into a bar."""
     boxes = ink.boxes
@@ -1037,7 +1039,7 @@ def _zero_mark(ink: Ink, ids: Sequence[int], H: float, core: np.ndarray | None =
             cov = np.cov(xs.astype(np.float64), ys.astype(np.float64))
             lo, hi = np.linalg.eigvalsh(cov)
             angle = 0.5 * np.degrees(np.arctan2(2 * cov[0, 1], cov[0, 0] - cov[1, 1]))
-            if hi > 0 and -78 <= angle <= -40 and np.sqrt(max(lo, 0.0) / hi) <= SLASH_THIN:
+            if hi > 0 and -78 <= angle <= -40 and np.sqrt(max(lo, 0.0) / hi) <= thin:
                 return Reading("/", 1.0)
     return None
 
