@@ -557,8 +557,11 @@ def _wavy(line: tuple[int, int, int], mask: np.ndarray, horizontal: bool, tol: i
     y = np.array([float(np.median(p)) for p in fifths[1]])
 
     def bend(keep: list[int]) -> float:
-        slope, offset = np.polyfit(x[keep], y[keep], 1)
-        return float(np.abs(y[keep] - (slope * x[keep] + offset)).max())
+        # The least-squares line through four points, in closed form: np.polyfit took a third
+        # of the rule finder's time, called five times per candidate.
+        xs, ys = x[keep] - x[keep].mean(), y[keep] - y[keep].mean()
+        slope = float((xs * ys).sum() / (xs * xs).sum())
+        return float(np.abs(ys - slope * xs).max())
 
     return min(bend([k for k in range(5) if k != drop]) for drop in range(5)) > WAVY_PX
 
