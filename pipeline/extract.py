@@ -13,7 +13,7 @@ from pipeline.locate import TABLE_SECTIONS, find_headings, locate_tables
 from pipeline.meta import find_agency_year
 from pipeline.read import ReadOptions, read_document
 from pipeline.taxonomy import load
-from pipeline.repair import doubt as _doubt, repair_with_identities
+from pipeline.repair import doubt as _doubt, pinpoint_with_identities, repair_with_identities
 from pipeline.values import parse_value
 
 SCHEMA_VERSION = 1
@@ -69,6 +69,11 @@ def extract_path(path: Path, options: ReadOptions = ReadOptions(), debug_dir: Pa
     if repair is not None:
         checks = run_checks(cells)
         warnings.append(repair)
+    else:
+        read_from_pixels = {k for k, c in cells.items() if c.get("page") in from_pixels}
+        pinpointed = pinpoint_with_identities(cells, checks, read_from_pixels)
+        if pinpointed is not None:
+            warnings.append(pinpointed)
     output = {
         "schema_version": SCHEMA_VERSION,
         "source": {"path": str(path), "sha256": document.sha256, "kind": document.kind, "pages": len(document.pages)},

@@ -4,7 +4,7 @@ from __future__ import annotations
 import copy
 
 from pipeline.checks import run_checks
-from pipeline.repair import repair_with_identities
+from pipeline.repair import pinpoint_with_identities, repair_with_identities
 
 
 def misread(output: dict, key: str, text: str, value: int, alternatives: list[tuple[str, int]]) -> dict:
@@ -58,3 +58,28 @@ def test_a_blank_scan_cell_in_a_failing_identity_is_doubted(seed_output):
     assert cells["s3.total.natural"]["status"] == "uncertain"
     assert cells["s3.total.natural"]["note"].startswith("blank on a scan: identity s3.")
     assert cells["s3.new.business"]["status"] == "ok"  # its identities hold
+
+
+def test_identities_crossing_in_one_scanned_cell_doubt_it_and_keep_its_reading(seed_output):
+    # Under a seal a 0 read 6 at 0.9965 with no other reading: its row's 总计 and its column's
+    # outcomes both fail by 6, and they cross in that one cell.
+    key = "s3.rejected.duplicate.natural"
+    true_value = seed_output["cells"][key]["value"]
+    cells = misread(seed_output, key, str(true_value + 6), true_value + 6, [])
+    checks = run_checks(cells)
+    assert {c["id"] for c in checks if c["ok"] is False} == {"s3.row_total.rejected.duplicate", "s3.outcomes.natural"}
+    assert pinpoint_with_identities(cells, checks, set()) is None  # read from a text layer: as printed
+    assert cells[key]["status"] == "ok"
+    warning = pinpoint_with_identities(cells, checks, set(cells))
+    assert (cells[key]["value"], cells[key]["status"]) == (true_value + 6, "uncertain")
+    assert cells[key]["note"] == (f"identities s3.outcomes.natural, s3.row_total.rejected.duplicate all hold "
+                                  f"if it is {true_value}, not {true_value + 6}")
+    assert warning.endswith("reading kept")
+    assert sum(c["status"] == "uncertain" for c in cells.values()) == 1
+
+
+def test_one_failing_identity_pinpoints_no_cell(seed_output):
+    cells = misread(seed_output, "s4.suit_direct.total", "8", 8, [])
+    before = copy.deepcopy(cells)
+    assert pinpoint_with_identities(cells, run_checks(cells), set(cells)) is None
+    assert cells == before
