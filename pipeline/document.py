@@ -44,6 +44,23 @@ class Word(Boxed):
     clipped: bool = False  # only the start of a longer line was read (a skimmed prose line)
 
 
+def split_word(word: Word, cuts: list[float]) -> list[Word]:
+    """A word cut at the given x positions, its characters spread evenly over its width."""
+    text = word.text
+    n = len(text)
+    if n < 2:
+        return [word]
+    step = (word.x1 - word.x0) / n
+    pieces: list[Word] = []
+    start = 0
+    for cut in sorted(cuts) + [float("inf")]:
+        end = n if cut == float("inf") else max(start, min(n, round((cut - word.x0) / step)))
+        if end > start:
+            pieces.append(Word(text[start:end], word.x0 + start * step, word.top, word.x0 + end * step, word.bottom, word.confidence))
+        start = end
+    return pieces or [word]
+
+
 @dataclass(frozen=True)
 class Segment:
     """A ruling line, horizontal (y0 == y1) or vertical (x0 == x1)."""

@@ -1,6 +1,7 @@
 """Header and body rows of a section's table fragments: which cells are labels, which are values."""
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -8,6 +9,7 @@ from typing import Callable
 
 from rapidfuzz import fuzz
 
+from pipeline.document import split_word
 from pipeline.grid import Fragment, GridCell
 from pipeline.lines import reading_text
 from pipeline.taxonomy import Label
@@ -158,15 +160,20 @@ class ColumnOrder:
 
 
 def columns_from_header(header_rows: list[list[GridCell]], name_column: ColumnNamer,
-                        order: ColumnOrder | None = None) -> list[Column]:
+                        order: ColumnOrder | None = None, edges: list[float] | None = None) -> list[Column]:
     """Leaf header cells (the lowest header cell over each grid column), named from their header
     path; in a table of fixed columns (``order``), a leaf whose header names nothing, or names
     a column another leaf names better (本年磨件数, a misread 本年废止件数, is nearest 本年制发件数),
-    is named by its place (_by_place)."""
+    is named by its place (_by_place). A leaf over several grid columns (``edges``: the grid's
+    column edges) may be names side by side whose rule was lost (_split_spanning)."""
     if not header_rows:
         return []
-    leaves = sorted(distinct(header_rows[-1]), key=lambda c: c.bbox[0])
     all_header = sorted(distinct([c for row in header_rows for c in row]), key=lambda c: c.row)
+    leaves = sorted(distinct(header_rows[-1]), key=lambda c: c.bbox[0])
+    if edges:
+        parts = {id(leaf): _split_spanning(leaf, edges, all_header, name_column) for leaf in leaves}
+        leaves = [part for leaf in leaves for part in parts[id(leaf)]]
+        all_header = [part for cell in all_header for part in parts.get(id(cell), [cell])]
     matched: dict[str, Column] = {}
     claimed_by: dict[str, int] = {}  # column id -> the leaf whose claim to it stands
     names: list[Column | None] = []
@@ -194,6 +201,31 @@ def columns_from_header(header_rows: list[list[GridCell]], name_column: ColumnNa
         for column in _by_place(leaves, names, order, all_header, name_column):
             matched.setdefault(column.id, column)
     return sorted(matched.values(), key=lambda c: c.x0)
+
+
+def _split_spanning(leaf: GridCell, edges: list[float], all_header: list[GridCell],
+                    name_column: ColumnNamer) -> list[GridCell]:
+    """A leaf over several grid columns cut at their edges, where each part names a column of
+    its own better than the whole names one. A seal lifts the rule between two column names
+    (商业企业 | 科研机构 read as one cell 商业科研 / 企业机构) while the rule below it stands."""
+    if leaf.colspan < 2 or len(edges) < leaf.col + leaf.colspan + 1:
+        return [leaf]
+    inner = edges[leaf.col + 1 : leaf.col + leaf.colspan]
+    parts: list[list] = [[] for _ in range(leaf.colspan)]
+    for word in leaf.words:
+        for piece in split_word(word, [x for x in inner if word.x0 < x < word.x1]):
+            parts[bisect.bisect(inner, piece.cx)].append(piece)
+    if not all(parts):
+        return [leaf]
+    cells = [GridCell(leaf.row, leaf.col + k, leaf.rowspan, 1,
+                      (edges[leaf.col + k], leaf.bbox[1], edges[leaf.col + k + 1], leaf.bbox[3]), leaf.page, words)
+             for k, words in enumerate(parts)]
+    named = [name_column(cell.text, _header_path(cell, [cell if c is leaf else c for c in all_header])) for cell in cells]
+    whole = name_column(leaf.text, _header_path(leaf, all_header))
+    if (any(n is None or n[1] * 100 < COLUMN_SCORE for n in named) or len({n[0] for n in named}) < len(named)
+            or (whole is not None and whole[1] >= min(n[1] for n in named))):
+        return [leaf]
+    return cells
 
 
 def _header_path(leaf: GridCell, all_header: list[GridCell]) -> tuple[str, ...]:
@@ -323,7 +355,7 @@ def rows_with_header(
         first = next((i for i, cells in enumerate(rows) if cells and is_header_row(cells)), None)
         if first is not None:
             end = _run_end(rows, first, is_header_row)
-            found = columns_from_header([r for r in rows[: end + 1] if r], name_column, order)
+            found = columns_from_header([r for r in rows[: end + 1] if r], name_column, order, fragment.xs)
             if found:
                 columns, start = renew(found), end + 1
         index = start
@@ -331,7 +363,7 @@ def rows_with_header(
             if rows[index] and is_header_row(rows[index]):
                 # A later header (a repeated one, or the next block of table 二) sets new columns.
                 end = _run_end(rows, index, is_header_row)
-                columns = renew(columns_from_header(rows[index : end + 1], name_column, order))
+                columns = renew(columns_from_header(rows[index : end + 1], name_column, order, fragment.xs))
                 index = end + 1
                 continue
             row = body_row(rows[index], columns, fragment.page, index)

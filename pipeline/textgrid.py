@@ -45,7 +45,7 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from typing import Callable
 
-from pipeline.document import Boxed, Page, Word
+from pipeline.document import Boxed, Page, Word, split_word
 from pipeline.disjoint import DisjointSets
 from pipeline.grid import Fragment, GridCell, cluster_runs
 from pipeline.labels import is_item_line
@@ -356,23 +356,6 @@ def _stack(words: list[Word], h: float, overlap: float = 0.3, gap: float = STACK
     return sorted((_Block(g) for g in groups.values()), key=lambda b: (b.top, b.x0))
 
 
-def _split_word(word: Word, cuts: list[float]) -> list[Word]:
-    """A word cut at the given x positions, its characters spread evenly over its width."""
-    text = word.text
-    n = len(text)
-    if n < 2:
-        return [word]
-    step = (word.x1 - word.x0) / n
-    pieces: list[Word] = []
-    start = 0
-    for cut in sorted(cuts) + [float("inf")]:
-        end = n if cut == float("inf") else max(start, min(n, round((cut - word.x0) / step)))
-        if end > start:
-            pieces.append(Word(text[start:end], word.x0 + start * step, word.top, word.x0 + end * step, word.bottom, word.confidence))
-        start = end
-    return pieces or [word]
-
-
 def _excess(word: Word, h: float) -> float:
     """How much wider a word is than its characters set solid: the gaps inside it."""
     return (word.x1 - word.x0) - h * solid_width(word.text)
@@ -648,7 +631,7 @@ def _header(
         sure = False
         parts: list[list[Word]] = [[] for _ in range(len(cuts) + 1)]
         for word in leaf.words:
-            for piece in _split_word(word, [c for c in cuts if word.x0 < c < word.x1]):
+            for piece in split_word(word, [c for c in cuts if word.x0 < c < word.x1]):
                 parts[bisect.bisect(cuts, piece.cx)].append(piece)
         split.extend(_Block(p) for p in parts if p)
     leaves = sorted(split, key=lambda b: b.cx)
@@ -707,7 +690,11 @@ def _blank_label_right(lines: list[list[Word]]) -> float | None:
         if _is_item(_line_text(line)):
             continue  # an item line of table 二 spans the table
         if sum(any(min(w.x1, u.x1) > max(w.x0, u.x0) for u in lines[leaf_index]) for w in line) >= 2:
-            continue  # the next block's column names
+            # The column names' next characters, or the next block's column names: header, and
+            # what stacks under them too (人 of a vertical 自然人 set higher than its
+            # neighbours, a line of its own under 然).
+            header.extend(line)
+            continue
         for w in line:
             if any(0 <= w.top - u.bottom <= WRAP_GAP * (u.bottom - u.top) and min(w.x1, u.x1) > max(w.x0, u.x0) for u in header):
                 header.append(w)

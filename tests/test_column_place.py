@@ -3,8 +3,11 @@ from __future__ import annotations
 
 from conftest import ruled_fragment
 
-from pipeline.grid import Fragment
+from pipeline.document import Word
+from pipeline.grid import Fragment, GridCell
 from pipeline.labels import map_s3
+from pipeline.structure import _split_spanning, namer_for
+from pipeline.taxonomy import load
 
 HEADER = ["", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
 NEW = ["一、本年新收政府信息公开申请数量", "7", "1", "2", "3", "4", "5", "22"]
@@ -116,3 +119,28 @@ def test_a_misread_group_title_of_table_4_names_its_own_group() -> None:
     # been taken for those of 直接起诉 (its total, 15 for 3, kept as ok).
     assert _s4_group(["行政诉讼", "复议疗起诉"]) == "suit_after_review"
     assert _s4_group(["行政诉讼", "未经复议起诉"]) == "suit_direct"
+
+
+def test_two_column_names_run_together_where_a_seal_lifted_their_rule_are_cut_at_the_rule_below() -> None:
+    # Hard scan: the rule between 商业企业 and 科研机构 lost in the header row under a seal, not
+    # below it. The header cell spans both columns and reads 商业科研 / 企业机构, its lines run
+    # together; the 商业企业 column lost its 7 cells.
+    fragment = _fragment([HEADER, NEW])
+    merged = next(c for c in fragment.cells if c.row == 0 and c.col == 2)
+    fragment.cells = [c for c in fragment.cells if not (c.row == 0 and c.col in (2, 3))]
+    merged.colspan = 2
+    merged.bbox = (360.0, 0.0, 480.0, 20.0)
+    merged.words[:] = [Word("商业科研", 375.0, 2.0, 465.0, 9.0), Word("企业机构", 375.0, 11.0, 465.0, 18.0)]
+    fragment.cells.append(merged)
+    cells = {m.key: m for m in map_s3([fragment]).cells if m.key.startswith("s3.new.")}
+    assert [cells[f"s3.new.{c}"].cell.text for c in ("natural", "business", "research", "ngo")] == ["7", "1", "2", "3"]
+    assert cells["s3.new.business"].notes == cells["s3.new.research"].notes == []
+
+
+def test_a_name_over_two_columns_whose_halves_name_nothing_is_not_cut() -> None:
+    # 其他 printed once over two grid columns: 其 and 他 name nothing; the whole names 其他.
+    leaf = GridCell(0, 6, 1, 2, (600.0, 0.0, 720.0, 20.0), 1, [Word("其他", 645.0, 5.0, 675.0, 15.0)])
+    edges = [0.0, 300.0] + [300.0 + 60.0 * k for k in range(1, 8)]
+    assert _split_spanning(leaf, edges, [leaf], namer_for(list(load().s3_columns))) == [leaf]
+    leaf = GridCell(0, 6, 1, 2, (600.0, 0.0, 720.0, 20.0), 1, [Word("其他总计", 615.0, 5.0, 705.0, 15.0)])
+    assert [c.text for c in _split_spanning(leaf, edges, [leaf], namer_for(list(load().s3_columns)))] == ["其他", "总计"]

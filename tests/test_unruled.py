@@ -734,3 +734,14 @@ def test_a_number_wrapped_onto_two_lines_of_its_column_is_one_number():
     rows = [Word("一、本年新收", 222, 981, 400, 1011), Word("20", 753, 981, 793, 1011),
             Word("二、上年结转", 222, 1020, 400, 1050), Word("2", 766, 1020, 779, 1050)]
     assert [w.text for w in _join_wrapped_numbers(rows, 30.0)] == ["一、本年新收", "20", "二、上年结转", "2"]
+
+
+def test_a_vertical_column_name_set_higher_than_its_neighbours_is_header_in_a_table_of_blanks():
+    """Table 三 of a 150-DPI scan without rules, every value printed blank (tests/data: the
+    reader's words): 自然人 one character per line, set 10 px higher than 商业企业 beside it, so
+    that 人 is a line of its own under 然. Taken for a label below the column names, it moved the
+    end of the labels past 自然人, and its 22 cells were lost."""
+    fragment = text_fragment(_page_words("unruled_s3_blank_vertical_name_150dpi_words.json"), 689, 1754)
+    rows = grid_text(fragment)
+    assert rows[2][1:] == ["自然人", "商业企业", "科研机构", "公益组织", "法律服务机构", "其他", "合计"]
+    assert rows[3] == ["一、本年新收申请数量"] + [""] * 7
