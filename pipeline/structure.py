@@ -269,6 +269,10 @@ def _by_place(leaves: list[GridCell], names: list[Column | None], order: ColumnO
             left = neighbour(names[k - 1], +1) if k > 0 else None
             right = neighbour(names[k + 1], -1) if k + 1 < len(leaves) else None
             guesses = {g for g in (left, right) if g is not None}
+            if order.one_sided and len(guesses) > 1:
+                # The first column of the next group beside it (table 四's 结果维持 right of a
+                # misread 总计) only says a group ends there.
+                guesses.discard("")
             if len(guesses) != 1 or "" in guesses or (not order.one_sided and (left is None or right is None)):
                 continue
             column_id = guesses.pop()

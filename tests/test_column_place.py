@@ -144,3 +144,34 @@ def test_a_name_over_two_columns_whose_halves_name_nothing_is_not_cut() -> None:
     assert _split_spanning(leaf, edges, [leaf], namer_for(list(load().s3_columns))) == [leaf]
     leaf = GridCell(0, 6, 1, 2, (600.0, 0.0, 720.0, 20.0), 1, [Word("其他总计", 615.0, 5.0, 705.0, 15.0)])
     assert [c.text for c in _split_spanning(leaf, edges, [leaf], namer_for(list(load().s3_columns)))] == ["其他", "总计"]
+
+
+def test_a_misread_total_of_table_4_is_named_by_the_column_before_it() -> None:
+    # Hard scan: 总计 of 行政复议 read as 总a. Beside it on the right stands 结果维持 of the
+    # next group, which says only that a group ends there: the column, named by the one before
+    # it, had been lost.
+    from pipeline.labels import map_s4
+
+    names = ["结果维持", "结果纠正", "其他结果", "尚未审结"]
+    xs = [60.0 * k for k in range(16)]
+    cells: list[GridCell] = []
+
+    def cell(row: int, col: int, rowspan: int, colspan: int, text: str) -> None:
+        c = GridCell(row, col, rowspan, colspan, (xs[col], 20.0 * row, xs[col + colspan], 20.0 * (row + rowspan)), 1)
+        if text:
+            c.words.append(Word(text, xs[col] + 5, 20.0 * row + 5, xs[col] + 5 + 10 * len(text), 20.0 * row + 15))
+        cells.append(c)
+
+    cell(0, 0, 1, 5, "行政复议")
+    cell(0, 5, 1, 10, "行政诉讼")
+    for k, name in enumerate(names + ["总a"]):
+        cell(1, k, 2, 1, name)
+    cell(1, 5, 1, 5, "未经复议直接起诉")
+    cell(1, 10, 1, 5, "复议后起诉")
+    for k, name in enumerate((names + ["总计"]) * 2):
+        cell(2, 5 + k, 1, 1, name)
+    for k in range(15):
+        cell(3, k, 1, 1, str(k + 1))
+    fragment = Fragment(page=1, bbox=(0.0, 0.0, xs[-1], 80.0), xs=xs, ys=[0.0, 20.0, 40.0, 60.0, 80.0], cells=cells)
+    found = {m.key: m.cell.text for m in map_s4([fragment]).cells if m.cell is not None}
+    assert found["s4.review.total"] == "5" and found["s4.suit_direct.upheld"] == "6"
