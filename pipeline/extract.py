@@ -93,13 +93,15 @@ def extract_path(path: Path, options: ReadOptions = ReadOptions(), debug_dir: Pa
 
 def _doubt_failing(cells: dict[str, dict[str, Any]], checks: list[dict[str, Any]], doubtful: dict[str, str]) -> None:
     """A doubtful cell (key -> why: placed by word positions in a table without ruling, a blank
-    read from pixels) is ok only where its identities hold."""
+    read from pixels) is ok only where its identities hold (not where one cannot be checked, a
+    cell of it missing)."""
     for check in checks:
         if check["ok"] is True:
             continue
         for key in check["cells"]:
             if key in doubtful and cells[key]["status"] == "ok":
-                _doubt(cells[key], f"{doubtful[key]}: identity {check['id']} does not hold")
+                outcome = "does not hold" if check["ok"] is False else "cannot be checked"
+                _doubt(cells[key], f"{doubtful[key]}: identity {check['id']} {outcome}")
 
 
 def _absent(section: str, year: int | None) -> SectionResult:

@@ -83,3 +83,16 @@ def test_one_failing_identity_pinpoints_no_cell(seed_output):
     before = copy.deepcopy(cells)
     assert pinpoint_with_identities(cells, run_checks(cells), set(cells)) is None
     assert cells == before
+
+
+def test_a_doubtful_cell_in_an_identity_that_cannot_be_checked_says_so(seed_output):
+    # A table without ruling whose 自然人 column was lost: its row's 总计 identity cannot be
+    # evaluated, and the placed cells beside it are doubted for that, not for a failure.
+    from pipeline.extract import _doubt_failing
+
+    cells = copy.deepcopy(seed_output["cells"])
+    cells["s3.new.natural"] = {"value": None, "status": "missing", "printed_label": "", "note": "not in the table"}
+    checks = run_checks(cells)
+    assert next(c for c in checks if c["id"] == "s3.row_total.new")["ok"] is None
+    _doubt_failing(cells, checks, {"s3.new.business": "table without ruling"})
+    assert cells["s3.new.business"]["note"] == "table without ruling: identity s3.row_total.new cannot be checked"
