@@ -118,6 +118,7 @@ def _absent(section: str, year: int | None) -> SectionResult:
 
 
 _GROUPED_BY_POINTS = re.compile(r"^\d{1,3}(?:\.\d{3})+$")
+_DASH_BEFORE_NUMBER = re.compile(r"^[—–一]\s*(\d+(?:\.\d+)?)$")
 
 
 def _cell_output(mapped: MappedCell) -> dict[str, Any]:
@@ -133,7 +134,13 @@ def _cell_output(mapped: MappedCell) -> dict[str, Any]:
     if cell.spills:
         notes.append("its text runs into the next cell (a rule lost, or two cells read as one)")
     alternatives = _alternatives(cell)
-    if parsed.problem:
+    dashed = _DASH_BEFORE_NUMBER.match(unicodedata.normalize("NFKC", cell.text).strip())
+    if parsed.problem and mapped.kind == "signed" and dashed:
+        # A full-width minus (－２) is read as a dash, often apart from its digit: the sign of
+        # a change column, taken and flagged with the reading.
+        parsed = parse_value("-" + dashed.group(1))
+        notes.append(f"read {cell.text!r}: the dash before the number taken for a minus sign")
+    elif parsed.problem:
         notes.append(parsed.problem)
         if alternatives:
             # The recogniser's own next reading that is a number (a 0 under a seal read as o).

@@ -88,6 +88,23 @@ def test_a_count_read_with_points_for_thousands_separators_is_taken_and_flagged(
     assert out("27.17")["value"] == 27.17 and "a count cannot be" in out("27.17")["note"]
 
 
+def test_a_full_width_minus_read_as_a_dash_is_the_sign_of_a_change_and_flagged() -> None:
+    # －２ in a change column of a scan, the minus read as — apart from its digit (— 2): the
+    # cell had no number at all. Only a signed column takes the dash for a sign.
+    from pipeline.extract import _cell_output
+    from pipeline.labels import MappedCell
+
+    def out(text: str, key: str, kind: str) -> dict:
+        cell = _fragment([["行政许可", text]]).cells[1]
+        return _cell_output(MappedCell(key, cell, "行政许可", kind=kind))
+
+    taken = out("— 2", "s2.licensing.change", "signed")
+    assert (taken["value"], taken["status"]) == (-2, "uncertain")
+    assert taken["note"] == "read '— 2': the dash before the number taken for a minus sign"
+    assert out("—2", "s2.licensing.change", "signed")["value"] == -2
+    assert out("— 2", "s2.licensing.decisions", "count")["value"] is None
+
+
 def test_a_label_cut_in_two_by_a_label_column_bound_is_read_whole() -> None:
     # A scanned table 三 without rules: a label-column bound fell inside the long label of
     # （二）部分公开, its two halves became two cells of the row, and the row was lost.
