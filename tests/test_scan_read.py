@@ -1365,3 +1365,18 @@ def test_names_side_by_side_in_one_ruled_cell_are_cut_apart_but_a_spaced_name_is
     assert words == [[1, 2], [3], [4, 5]]
     spaced = np.array([[0, 0, 0, 0], [600, 280, 620, 300], [660, 280, 680, 300]])
     assert column_lines([1, 2], spaced, 20.0, word_gap=CELL_GAP) == [[[1, 2]]]
+
+
+def test_a_pale_full_width_minus_a_full_width_advance_before_its_digit_flags_it() -> None:
+    # Two rows of table 二 from a hard scan (150 DPI, JPEG 30), numbers set in full-width digits:
+    # －５ and －１ in 本年增/减, each minus paler than the ink threshold and a full-width advance
+    # before its digit, beyond where a pale minus was looked for: 5 and 1 came out sure, two
+    # silent errors.
+    rows = cv2.imread(str(ROOT / "tests" / "data" / "pale_full_width_minus_150dpi.png"), cv2.IMREAD_GRAYSCALE)
+    page = np.full((400, 1241), 255, np.uint8)
+    page[100:100 + rows.shape[0], 500:500 + rows.shape[1]] = rows
+    words = reader.read_page(page, 1, 150.0, detect_orientation=False).page.words
+    for text in ("5", "1"):
+        digit = next(w for w in words if 790 <= w.x0 <= 805 and w.text == text)
+        assert digit.confidence <= 0.5 and ("-" + text, 0.5) in digit.alternatives
+    assert all(w.confidence > 0.9 for w in words if w.x0 < 700)  # 86 and 47 beside them

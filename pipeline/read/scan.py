@@ -275,6 +275,10 @@ SQUEEZE = 0.5  # measured: same character error rate as unsqueezed on mild and h
 SQUEEZED_FILL = 0.7  # share of its line's ink a squeezed reading set solid must fill (measured: 0.86 and up on read labels)
 SQUEEZED_SURE = 0.5  # a squeezed reading whose weakest character is less sure is read again unsqueezed
 MINUS_FUSED = 0.3  # the digits' heights: a minus fused with its digit (measured 0.44 and 0.5; a 4's crossbar 0.2 at most)
+# Character heights: how far before its number a pale minus is looked for (a full-width －,
+# its ink in the middle of a full-width advance, ends 0.6 before its digit at 150 DPI; 0.9 had
+# missed it, and -5 came out a sure 5).
+MINUS_REACH = 1.6
 MINUS_APART = 0.1  # the digits' heights: white between a minus and its number (measured 0.13 and up; a 4's crossbar 0-0.06)
 
 
@@ -802,7 +806,7 @@ def _faint_bar_before(prep: raster.Prepared, box: tuple[int, int, int, int], lo:
     and the recogniser, shown the pale rest, read 2 at 0.96."""
     x0, y0, x1, y1 = box
     h = y1 - y0
-    a = max(lo, x0 - int(0.9 * H))
+    a = max(lo, x0 - int(MINUS_REACH * H))
     pale = prep.grey[y0:y1, a:max(a, x0 - 2)] < _faint_level(prep)
     if not pale.any():
         return False
