@@ -1120,6 +1120,17 @@ def test_a_dot_under_a_wider_stroke_is_not_narrow_like_a_digit() -> None:
     assert reader._stacked_pieces([1, 2, 3], digits, 29.0, reader.NARROW * 29.0) == set()
 
 
+def test_two_halves_of_a_character_three_pixels_apart_are_not_narrow_like_digits() -> None:
+    # 商业/企业 beside 科研/机/构 (hard scan, 150 DPI, character height 19), 15 px apart: 禾 and 斗
+    # of 科, and the halves of 业, each as narrow as a digit, stand 2-3 px apart. Taken for
+    # digits, they kept the two names in one block read 社, and table 三 lost two columns.
+    boxes = np.array([[0, 0, 0, 0], [767, 1455, 783, 1474], [768, 1482, 784, 1501], [781, 1499, 784, 1501],
+                      [788, 1455, 796, 1473], [788, 1483, 796, 1500], [798, 1455, 806, 1473], [798, 1482, 806, 1500],
+                      [803, 1471, 806, 1473], [821, 1442, 828, 1461], [831, 1441, 839, 1461], [831, 1467, 841, 1487],
+                      [831, 1495, 843, 1514], [842, 1442, 860, 1460], [843, 1498, 850, 1515], [844, 1469, 850, 1487]])
+    assert _word_starts(boxes, 19.0) == [(767, 1455), (768, 1482), (821, 1441), (831, 1467), (831, 1495)]
+
+
 def test_the_strokes_of_one_character_are_not_narrow_like_a_digit() -> None:
     # 科研/機構 beside 公益/組織 (200 DPI, character height 26), 20 px apart: a word gap, but
     # the left strokes of 公 and 組 are as narrow as a digit 1, which is cut from its neighbours
