@@ -72,6 +72,7 @@ _ITEM = re.compile(r"第二十条|^第[(（][一二三四五六七八九十]+[)�
 _UNITS = {"元", "万元", "件", "项", "个", "次", "条", "%"}
 _DASHES = set("-—–－/／\\")
 _DIGIT_LOOKALIKES = set("IlO|o")  # letters a recogniser reads for 1 and 0
+UNSURE_MARK = 0.5  # a one-character reading below this score, narrower than a character, may be a misread mark
 _DIGITS = re.compile(r"[0-9][0-9,]*")  # a number's digits alone, as a wrapped number's lines are
 WRAP_PITCH = 1.4  # word heights: the most between the tops of a wrapped number's two lines
 
@@ -166,13 +167,21 @@ def _is_value(word: Word) -> bool:
 
 def _misread_number(word: Word) -> bool:
     """A scan's number read with letters for digits (1 as I, 00 as OO) whose recogniser's own
-    next reading is a number: it stands where a value stands. Taken for label text, the I of a
-    column's first row moved the end of the labels past that column, and the column was lost
-    (its cell keeps the letters and is flagged)."""
+    next reading is a number, or a mark narrower than a character read unsure (a faint - read
+    二 at 0.08, then = and -) whose next readings include a number or a dash: it stands where
+    a value stands. Taken for label text, the I of a column's first row moved the end of the
+    labels past that column, and the column was lost (its cell keeps the reading and is
+    flagged)."""
     text = word.text.strip()
-    if len(text) > 4 or not set(text) & _DIGIT_LOOKALIKES or not set(text) <= _DIGIT_LOOKALIKES | set("0123456789"):
+    if len(text) > 4:
         return False
-    return any(parse_value(alt).value is not None and any(ch.isdigit() for ch in alt) for alt, _ in word.alternatives)
+    if set(text) & _DIGIT_LOOKALIKES and set(text) <= _DIGIT_LOOKALIKES | set("0123456789"):
+        return any(parse_value(alt).value is not None and any(ch.isdigit() for ch in alt) for alt, _ in word.alternatives)
+    unsure_mark = (len(text) == 1 and word.confidence < UNSURE_MARK
+                   and word.x1 - word.x0 <= 0.6 * (word.bottom - word.top))
+    return unsure_mark and any(
+        alt.strip() and parse_value(alt).value is not None and set(alt.strip()) <= _DASHES | set("0123456789")
+        for alt, _ in word.alternatives)
 
 
 def _line_values(line: list[Word], h: float) -> list[Word]:

@@ -612,7 +612,9 @@ def test_prose_below_a_table_blank_for_zero_read_only_in_part_is_no_row():
 
 def _page_words(name: str) -> Page:
     data = json.loads((DATA / name).read_text(encoding="utf-8"))
-    words = [Word(t, x0, top, x1, bottom, alternatives=tuple(map(tuple, rest[0])) if rest else ())
+    # Each word: text, box, and where the reader had them, its alternatives and its score.
+    words = [Word(t, x0, top, x1, bottom, rest[1] if len(rest) > 1 else 1.0,
+                  alternatives=tuple(map(tuple, rest[0])) if rest else ())
              for t, x0, top, x1, bottom, *rest in data["words"]]
     p = data["page"]
     return Page(p["number"], p["width"], p["height"], words=words, unit="px", dpi=p["dpi"])
@@ -745,3 +747,12 @@ def test_a_vertical_column_name_set_higher_than_its_neighbours_is_header_in_a_ta
     rows = grid_text(fragment)
     assert rows[2][1:] == ["自然人", "商业企业", "科研机构", "公益组织", "法律服务机构", "其他", "合计"]
     assert rows[3] == ["一、本年新收申请数量"] + [""] * 7
+
+
+def test_an_unsure_narrow_mark_whose_next_reading_is_a_dash_stands_in_its_value_column():
+    """Table 二 of a 150-DPI scan with horizontal rules only (tests/data: the reader's words): the
+    - of 行政规范性文件's first column read 二 at 0.08 (then = and -). Taken for label text, it
+    moved the end of the labels past the first value column, and 15 cells of table 二 were lost."""
+    rows = grid_text(text_fragment(_page_words("unruled_s2_unsure_mark_150dpi_words.json"), 1048, 1754))
+    assert ["规章", "/", "*", "-"] in rows and ["行政规范性文件", "二", "2", "32"] in rows
+    assert ["行政许可", "18", "1", "130"] in rows and ["其他对外管理服务事项", "188", "3", "752"] in rows
