@@ -491,14 +491,16 @@ def _split_at_gaps(ids: Sequence[int], boxes: np.ndarray, gap: float, H: float,
 
 def _side_by_side_pieces(ids: Sequence[int], boxes: np.ndarray, H: float) -> set[int]:
     """The components with another beside them, in rows they share, no more than PIECE_GAP
-    away: pieces of one wider character (the 糸 of 組, the strokes of 公), which are not narrow
-    however narrow each is. Two digits 1 of one number stand further apart."""
+    away (TALL_PIECE_GAP where both are as high as a character): pieces of one wider character
+    (the 糸 of 組, the strokes of 公, 禾|斗 of 科), which are not narrow however narrow each is.
+    Two digits 1 of one number stand further apart, and digits are lower than a character."""
     b = boxes[list(ids)].astype(np.float64)
     if len(b) < 2:
         return set()
     rows = np.minimum(b[:, None, 3], b[None, :, 3]) - np.maximum(b[:, None, 1], b[None, :, 1])
     white = np.maximum(b[:, None, 0], b[None, :, 0]) - np.minimum(b[:, None, 2], b[None, :, 2])
-    near = (rows > 0) & (white <= PIECE_GAP * H)
+    tall = b[:, 3] - b[:, 1] >= TALL_PIECE * H
+    near = (rows > 0) & ((white <= PIECE_GAP * H) | ((white <= TALL_PIECE_GAP * H) & tall[:, None] & tall[None, :]))
     np.fill_diagonal(near, False)
     return {int(ids[k]) for k in np.flatnonzero(near.any(axis=1))}
 
@@ -558,7 +560,11 @@ CELL_GAP = 3.0  # character heights: white that cuts a line inside a ruled cell
 NARROW_GAP = 0.8  # the same beside a narrow component (a digit, a bracket)
 BLOCK_GAP = 0.45  # character heights: white between blocks whose lines stand at different heights (_block_cut; within a line of SimSun at most 0.3, YaHei 0.05)
 NARROW = 0.45  # character heights: a component at most this wide is narrow
-PIECE_GAP = 0.2  # character heights: the most white between side-by-side pieces of one character (糸|且 of 組; 禾|斗 of 科 3 px apart at 150 DPI, 0.16)
+PIECE_GAP = 0.12  # character heights: the most white between side-by-side pieces of one character (糸|且 of 組)
+# The same for two pieces each as high as a character (禾|斗 of 科, 3 px apart at 150 DPI: 0.16):
+# neighbouring characters stand as close, but a stroke of 三 beside 工 of 项 is no such pair.
+TALL_PIECE_GAP = 0.2
+TALL_PIECE = 0.85  # character heights: a piece this high is as high as a character
 LARGER_FONT = 1.3  # a line whose characters are this much higher than the page's is in a larger font (a heading)
 BRIDGE_WHITE = 0.25  # character heights: the most paper a faint stroke across a gap may leave
 STROKE_RUN = 0.25  # character heights: faint ink at least this long across a gap is a stroke
