@@ -1129,6 +1129,11 @@ def test_two_halves_of_a_character_three_pixels_apart_are_not_narrow_like_digits
                       [803, 1471, 806, 1473], [821, 1442, 828, 1461], [831, 1441, 839, 1461], [831, 1467, 841, 1487],
                       [831, 1495, 843, 1514], [842, 1442, 860, 1460], [843, 1498, 850, 1515], [844, 1469, 850, 1487]])
     assert _word_starts(boxes, 19.0) == [(767, 1455), (768, 1482), (821, 1441), (831, 1467), (831, 1495)]
+    assert reader._side_by_side_pieces([9, 10], boxes, 19.0) == {9, 10}  # 禾 and 斗, 3 px apart
+    # Neighbouring characters stand as close (a note line, 200 DPI, character height 26): 口 of
+    # 加, 18 px high, 4 px before 第, is no piece of it. Taken for one, the line was cut apart.
+    line = np.array([[0, 0, 0, 0], [874, 1893, 886, 1915], [887, 1897, 895, 1915], [899, 1892, 920, 1915]])
+    assert reader._side_by_side_pieces([2, 3], line, 26.0) == set()
 
 
 def test_the_strokes_of_one_character_are_not_narrow_like_a_digit() -> None:
