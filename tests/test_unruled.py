@@ -756,3 +756,13 @@ def test_an_unsure_narrow_mark_whose_next_reading_is_a_dash_stands_in_its_value_
     rows = grid_text(text_fragment(_page_words("unruled_s2_unsure_mark_150dpi_words.json"), 1048, 1754))
     assert ["规章", "/", "*", "-"] in rows and ["行政规范性文件", "二", "2", "32"] in rows
     assert ["行政许可", "18", "1", "130"] in rows and ["其他对外管理服务事项", "188", "3", "752"] in rows
+
+
+def test_an_unsure_speck_whose_next_reading_is_a_digit_is_no_value():
+    """A speck beside a vertical label read 。 at 0.19, then 9 (150-DPI scan): taken for a value,
+    it split table 三's first value column. Only an unsure mark that may be a dash is one."""
+    from pipeline.textgrid import _misread_number
+
+    assert not _misread_number(Word("。", 136.0, 606.7, 140.0, 628.3, 0.1894, (("9", 0.031),)))
+    assert _misread_number(Word("二", 612.6, 1224.1, 620.4, 1252.9, 0.0841, (("=", 0.0791), ("-", 0.0104))))
+    assert not _misread_number(Word("二", 612.6, 1224.1, 620.4, 1252.9, 0.9, (("-", 0.05),)))  # sure
