@@ -5,6 +5,7 @@ for scans and images), origin top-left, y growing downwards.
 """
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from typing import Any, Callable, Literal
 
@@ -59,6 +60,16 @@ def split_word(word: Word, cuts: list[float]) -> list[Word]:
             pieces.append(Word(text[start:end], word.x0 + start * step, word.top, word.x0 + end * step, word.bottom, word.confidence))
         start = end
     return pieces or [word]
+
+
+def split_words(words: list[Word], cuts: list[float]) -> list[list[Word]]:
+    """``words`` cut at the sorted x positions ``cuts`` (split_word), their pieces sorted into the
+    len(cuts) + 1 spans between them by their centres."""
+    parts: list[list[Word]] = [[] for _ in range(len(cuts) + 1)]
+    for word in words:
+        for piece in split_word(word, [x for x in cuts if word.x0 < x < word.x1]):
+            parts[bisect.bisect(cuts, piece.cx)].append(piece)
+    return parts
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,6 @@
 """Header and body rows of a section's table fragments: which cells are labels, which are values."""
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -9,7 +8,7 @@ from typing import Callable
 
 from rapidfuzz import fuzz
 
-from pipeline.document import split_word
+from pipeline.document import split_words
 from pipeline.grid import Fragment, GridCell
 from pipeline.lines import reading_text
 from pipeline.taxonomy import Label
@@ -210,11 +209,7 @@ def _split_spanning(leaf: GridCell, edges: list[float], all_header: list[GridCel
     (商业企业 | 科研机构 read as one cell 商业科研 / 企业机构) while the rule below it stands."""
     if leaf.colspan < 2 or len(edges) < leaf.col + leaf.colspan + 1:
         return [leaf]
-    inner = edges[leaf.col + 1 : leaf.col + leaf.colspan]
-    parts: list[list] = [[] for _ in range(leaf.colspan)]
-    for word in leaf.words:
-        for piece in split_word(word, [x for x in inner if word.x0 < x < word.x1]):
-            parts[bisect.bisect(inner, piece.cx)].append(piece)
+    parts = split_words(leaf.words, edges[leaf.col + 1 : leaf.col + leaf.colspan])
     if not all(parts):
         return [leaf]
     cells = [GridCell(leaf.row, leaf.col + k, leaf.rowspan, 1,

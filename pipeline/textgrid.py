@@ -45,7 +45,7 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from typing import Callable
 
-from pipeline.document import Boxed, Page, Word, split_word
+from pipeline.document import Boxed, Page, Word, split_words
 from pipeline.disjoint import DisjointSets
 from pipeline.grid import Fragment, GridCell, cluster_runs
 from pipeline.labels import is_item_line
@@ -637,11 +637,7 @@ def _header(
             split.append(leaf)
             continue
         sure = False
-        parts: list[list[Word]] = [[] for _ in range(len(cuts) + 1)]
-        for word in leaf.words:
-            for piece in split_word(word, [c for c in cuts if word.x0 < c < word.x1]):
-                parts[bisect.bisect(cuts, piece.cx)].append(piece)
-        split.extend(_Block(p) for p in parts if p)
+        split.extend(_Block(p) for p in split_words(leaf.words, cuts) if p)
     leaves = sorted(split, key=lambda b: b.cx)
     edges = [boundary if boundary is not None else left]
     for a, b in zip(leaves, leaves[1:]):
