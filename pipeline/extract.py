@@ -134,8 +134,9 @@ def _cell_output(mapped: MappedCell) -> dict[str, Any]:
     if cell.spills:
         notes.append("its text runs into the next cell (a rule lost, or two cells read as one)")
     alternatives = _alternatives(cell)
-    dashed = _DASH_BEFORE_NUMBER.match(unicodedata.normalize("NFKC", cell.text).strip())
-    if parsed.problem and mapped.kind == "signed" and dashed:
+    dashed = (parsed.problem and mapped.kind == "signed"
+              and _DASH_BEFORE_NUMBER.match(unicodedata.normalize("NFKC", cell.text).strip()))
+    if dashed:
         # A full-width minus (－２) is read as a dash, often apart from its digit: the sign of
         # a change column, taken and flagged with the reading.
         parsed = parse_value("-" + dashed.group(1))
